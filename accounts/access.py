@@ -1,0 +1,131 @@
+"""Access policy for users and teams, and the staff scope every other policy builds on.
+
+A user's scope says where they stand in the hierarchy of ACCESS.md: their teams, the
+teams they manage and those teams' members. It is read from the records' own fields
+(roles, Team.manager, TeamMembership) once per request, so it is always current.
+
+Users: admins see everyone; a manager sees themselves and the members of the teams
+they manage; everyone else sees themselves. Teams: admins see every team; a manager
+sees the teams they manage; a member sees their own team. Only admins change either.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from .backends import ObjectPolicy
+from .models import Role, Team, TeamKind, TeamMembership, User
+
+
+@dataclass(frozen=True)
+class StaffScope:
+    user_id: int
+    role: str
+    is_admin: bool
+    team_ids: frozenset[int]  # the teams the user is a member of (at most one)
+    managed_team_ids: frozenset[int]
+    managed_member_ids: frozenset[int]  # members of the teams the user manages
+    grant_group_ids: frozenset[int]  # groups of their own and their managed teams
+    support_team_ids: frozenset[int]  # support teams they are in or manage
+
+    @property
+    def acting_user_ids(self) -> frozenset[int]:
+        """The users whose rights this user has: themselves and, for a manager, their members."""
+        return self.managed_member_ids | {self.user_id}
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def in_support_directory(self) -> bool:
+        """Support users, and managers of a support team, may look up every customer."""
+        return self.role == Role.SUPPORT or bool(self.support_team_ids & self.managed_team_ids)
+
+
+NO_IDS: frozenset[int] = frozenset()
+
+
+def staff_scope(user: User) -> StaffScope:
+    """The user's place in the hierarchy, computed once per user object (one request)."""
+    cached = getattr(user, "_staff_scope", None)
+    if cached is not None:
+        return cached
+    teams = list(
+        Team.objects.filter(Q(manager_id=user.pk) | Q(memberships__user_id=user.pk))
+        .values("id", "kind", "group_id", "manager_id")
+        .distinct()
+    )
+    managed_team_ids = frozenset(t["id"] for t in teams if t["manager_id"] == user.pk)
+    managed_member_ids = (
+        frozenset(TeamMembership.objects.filter(team_id__in=managed_team_ids).values_list("user_id", flat=True))
+        if managed_team_ids
+        else NO_IDS
+    )
+    scope = StaffScope(
+        user_id=user.pk,
+        role=user.role,
+        is_admin=user.is_admin,
+        team_ids=frozenset(t["id"] for t in teams if t["manager_id"] != user.pk),
+        managed_team_ids=managed_team_ids,
+        managed_member_ids=managed_member_ids,
+        grant_group_ids=frozenset(t["group_id"] for t in teams),
+        support_team_ids=frozenset(t["id"] for t in teams if t["kind"] == TeamKind.SUPPORT),
+    )
+    user._staff_scope = scope
+    return scope
+
+
+def forget_staff_scope(user: User) -> None:
+    """Drop the cached scope after a change to the user's teams in the same request."""
+    user.__dict__.pop("_staff_scope", None)
+
+
+def users_visible_to(user: User) -> QuerySet[User]:
+    if user.is_admin:
+        return User.objects.all()
+    scope = staff_scope(user)
+    return User.objects.filter(pk__in=scope.acting_user_ids)
+
+
+def teams_visible_to(user: User) -> QuerySet[Team]:
+    if user.is_admin:
+        return Team.objects.all()
+    scope = staff_scope(user)
+    return Team.objects.filter(pk__in=scope.team_ids | scope.managed_team_ids)
+
+
+def can_view_user(user: User, other: User) -> bool:
+    return user.is_admin or other.pk in staff_scope(user).acting_user_ids
+
+
+def can_manage_users(user: User) -> bool:
+    """Create, change and delete users and teams: admins only."""
+    return user.is_admin
+
+
+def can_view_team(user: User, team: Team) -> bool:
+    scope = staff_scope(user)
+    return user.is_admin or team.pk in scope.team_ids | scope.managed_team_ids
+
+
+def user_object_policy() -> ObjectPolicy:
+    return ObjectPolicy(
+        model=User,
+        checks={
+            "view_user": can_view_user,
+            "change_user": lambda user, other: can_manage_users(user),
+            "delete_user": lambda user, other: can_manage_users(user),
+        },
+    )
+
+
+def team_object_policy() -> ObjectPolicy:
+    return ObjectPolicy(
+        model=Team,
+        checks={
+            "view_team": can_view_team,
+            "change_team": lambda user, team: can_manage_users(user),
+            "delete_team": lambda user, team: can_manage_users(user),
+        },
+    )

@@ -1,0 +1,57 @@
+"""Authentication backends.
+
+RoleModelBackend: Django's model permissions, where a user's role group counts as
+one of their groups (so role membership never needs syncing).
+
+PolicyBackend: the one answer to `user.has_perm(perm, record)`. Each context registers
+its access policy here; the answer comes from the same rules as its `visible_to`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
+from django.db.models import Model
+
+from .roles import role_group_name
+
+
+class RoleModelBackend(ModelBackend):
+    def _get_group_permissions(self, user_obj):
+        from_groups = super()._get_group_permissions(user_obj)
+        from_role = Permission.objects.filter(group__name=role_group_name(user_obj.role))
+        return (from_groups | from_role).distinct()
+
+
+@dataclass(frozen=True)
+class ObjectPolicy:
+    model: type[Model]
+    # codename ("change_customer") -> can(user, record)
+    checks: dict[str, Callable[[object, Model], bool]]
+
+
+_policies: dict[type[Model], ObjectPolicy] = {}
+
+
+def register_object_policy(policy: ObjectPolicy) -> None:
+    _policies[policy.model] = policy
+
+
+class PolicyBackend:
+    def authenticate(self, request, **credentials):
+        return None
+
+    def get_user(self, user_id):
+        return None
+
+    def has_perm(self, user_obj, perm: str, obj=None) -> bool:
+        if obj is None or not user_obj.is_active:
+            return False
+        policy = _policies.get(type(obj))
+        if policy is None:
+            return False
+        app_label, _, codename = perm.partition(".")
+        if app_label != obj._meta.app_label or codename not in policy.checks:
+            return False
+        return policy.checks[codename](user_obj, obj)

@@ -1,0 +1,166 @@
+"""Writes to users and teams. Each one checks the invariants of ACCESS.md:
+
+- a team's manager has the role `manager`;
+- a team's members have the role matching its kind (sales or support);
+- a sales or support user is a member of at most one team;
+- a user's role cannot change while the change would break one of the above.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from .access import can_manage_users, forget_staff_scope
+from .models import Role, Team, TeamKind, TeamMembership, User
+
+USER_FIELDS = ("username", "email", "first_name", "last_name", "role", "is_active")
+
+
+def _require_admin(acting_user: User) -> None:
+    if not can_manage_users(acting_user):
+        raise PermissionDenied("Only admins manage users and teams.")
+
+
+def validate_role_change(user: User, new_role: str) -> None:
+    if user.pk is None or new_role == user.role:
+        return
+    if user.managed_teams.exists() and new_role != Role.MANAGER:
+        raise ValidationError({"role": ["This user manages a team; give the team another manager first."]})
+    membership = TeamMembership.objects.filter(user=user).select_related("team").first()
+    if membership and membership.team.kind != new_role:
+        raise ValidationError(
+            {
+                "role": [
+                    f"This user is a member of the {membership.team.kind} team {membership.team}; remove them first."
+                ]
+            }
+        )
+
+
+@transaction.atomic
+def user_create(*, acting_user: User, username: str, password: str | None = None, **fields) -> User:
+    _require_admin(acting_user)
+    user = User(username=username, **fields)
+    if password:
+        validate_password_for_field(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_update(*, acting_user: User, user: User, password: str | None = None, **fields) -> User:
+    _require_admin(acting_user)
+    if "role" in fields:
+        validate_role_change(user, fields["role"])
+    if user.is_superuser and fields.get("role", Role.ADMIN) != Role.ADMIN:
+        raise ValidationError({"role": ["A superuser's role is always admin."]})
+    for name, value in fields.items():
+        setattr(user, name, value)
+    if password:
+        validate_password_for_field(password, user)
+        user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    forget_staff_scope(user)
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, acting_user: User, user: User) -> User:
+    """Users own records, so they are deactivated rather than deleted; their tokens stop working."""
+    _require_admin(acting_user)
+    if user.pk == acting_user.pk:
+        raise ValidationError({"is_active": ["You cannot deactivate yourself."]})
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return user
+
+
+def validate_password_for_field(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+
+
+def validate_team(*, kind: str, manager: User, members: Iterable[User], team: Team | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if manager.role != Role.MANAGER or not manager.is_active:
+        errors["manager"] = [f"{manager.username} is not an active user with the role manager."]
+    member_errors = []
+    for member in members:
+        if member.role != kind:
+            member_errors.append(f"{member.username} has the role {member.role}; a {kind} team takes {kind} users.")
+        elif TeamMembership.objects.filter(user=member).exclude(team=team).exists():
+            member_errors.append(f"{member.username} is already a member of another team.")
+    if member_errors:
+        errors["members"] = member_errors
+    if kind not in TeamKind.values:
+        errors["kind"] = [f"Choose one of: {', '.join(TeamKind.values)}."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_members(team: Team, members: Iterable[User]) -> None:
+    wanted = {member.pk for member in members}
+    TeamMembership.objects.filter(team=team).exclude(user_id__in=wanted).delete()
+    existing = set(TeamMembership.objects.filter(team=team).values_list("user_id", flat=True))
+    TeamMembership.objects.bulk_create(TeamMembership(team=team, user_id=pk) for pk in wanted - existing)
+
+
+@transaction.atomic
+def team_create(*, acting_user: User, name: str, kind: str, manager: User, members: Iterable[User] = ()) -> Team:
+    _require_admin(acting_user)
+    members = list(members)
+    validate_team(kind=kind, manager=manager, members=members, team=None)
+    if Team.objects.filter(name=name).exists():
+        raise ValidationError({"name": ["A team with this name already exists."]})
+    group = Group.objects.create(name=f"Team: {name}")
+    team = Team(name=name, kind=kind, manager=manager, group=group)
+    team.full_clean()
+    team.save()
+    _set_members(team, members)
+    return team
+
+
+@transaction.atomic
+def team_update(
+    *,
+    acting_user: User,
+    team: Team,
+    name: str | None = None,
+    kind: str | None = None,
+    manager: User | None = None,
+    members: Iterable[User] | None = None,
+) -> Team:
+    _require_admin(acting_user)
+    new_kind = kind or team.kind
+    new_members = list(members) if members is not None else list(team.members.all())
+    validate_team(kind=new_kind, manager=manager or team.manager, members=new_members, team=team)
+    if name and name != team.name:
+        if Team.objects.filter(name=name).exclude(pk=team.pk).exists():
+            raise ValidationError({"name": ["A team with this name already exists."]})
+        team.name = name
+        team.group.name = f"Team: {name}"
+        team.group.save(update_fields=["name"])
+    team.kind = new_kind
+    team.manager = manager or team.manager
+    team.full_clean()
+    team.save()
+    _set_members(team, new_members)
+    return team
+
+
+@transaction.atomic
+def team_delete(*, acting_user: User, team: Team) -> None:
+    _require_admin(acting_user)
+    group = team.group
+    team.delete()
+    group.delete()

@@ -1,0 +1,276 @@
+"""Customer access policy: ACCESS.md, "Customer C, owned by O", in one place.
+
+Every rule below answers two questions from the same definition:
+`filter(scope, action)` gives the rows where the rule lets the user do `action` (an
+indexed filter, for lists, searches, counts and exports), and `reasons(...)` says
+why the rule holds for one record (for a single check, and for the access explainer).
+
+Structural rules are read from the customer's own fields (owner) and the staff scope
+(teams, the hierarchy), so reassigning an owner changes access in the same
+transaction. Explicit grants (shares, and object permissions an admin gives in
+Django admin) are django-guardian rows in CustomerUserObjectPermission and
+CustomerGroupObjectPermission; a grant of `<x>_customer` allows `x` and viewing.
+
+Contacts and activities follow their customer's rules.
+"""
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db import models
+from django.db.models import Q, QuerySet
+
+from accounts.access import staff_scope
+from accounts.backends import ObjectPolicy
+from accounts.models import Role, User
+
+from .models import Activity, Contact, Customer, CustomerGroupObjectPermission, CustomerUserObjectPermission
+
+
+class CustomerAction(models.TextChoices):
+    VIEW = "view", "view"
+    CHANGE = "change", "change"
+    DELETE = "delete", "delete"
+    REASSIGN = "reassign", "reassign the owner"
+    SHARE = "share", "share and unshare"
+
+
+ALL_ACTIONS = frozenset(CustomerAction)
+OWNER_ACTIONS = frozenset({CustomerAction.VIEW, CustomerAction.CHANGE, CustomerAction.SHARE})
+OWNER_ROLES = (Role.SALES, Role.MANAGER)
+
+
+def _actions_granted_by(codename: str) -> frozenset[str]:
+    action = codename.removesuffix("_customer")
+    return frozenset({CustomerAction.VIEW, action}) if action in CustomerAction.values else frozenset()
+
+
+def _codenames_granting(action: str) -> list[str]:
+    if action == CustomerAction.VIEW:
+        return [f"{other}_customer" for other in CustomerAction.values]
+    return [f"{action}_customer"]
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason a user may act on a record, and the actions it allows."""
+
+    text: str
+    actions: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Grant:
+    holder: str  # "user" or "team"
+    holder_id: int  # user id, or the team's group id
+    holder_name: str
+    codename: str
+
+
+class AdminRule:
+    def filter(self, scope, action):
+        return Q() if scope.is_admin else None
+
+    def reasons(self, scope, customer, grants):
+        return [Reason("admin", ALL_ACTIONS)] if scope.is_admin else []
+
+
+class OwnerRule:
+    """The owner views, changes and shares; a manager who owns a record is its own manager."""
+
+    def actions(self, scope) -> frozenset[str]:
+        return ALL_ACTIONS if scope.is_manager else OWNER_ACTIONS
+
+    def filter(self, scope, action):
+        return Q(owner_id=scope.user_id) if action in self.actions(scope) else None
+
+    def reasons(self, scope, customer, grants):
+        return [Reason("owner", self.actions(scope))] if customer.owner_id == scope.user_id else []
+
+
+class ManagerOfOwnerRule:
+    def filter(self, scope, action):
+        return Q(owner_id__in=scope.managed_member_ids) if scope.managed_member_ids else None
+
+    def reasons(self, scope, customer, grants):
+        if customer.owner_id in scope.managed_member_ids:
+            return [Reason("manager of the owner", ALL_ACTIONS)]
+        return []
+
+
+class SupportDirectoryRule:
+    def filter(self, scope, action):
+        return Q() if action == CustomerAction.VIEW and scope.in_support_directory else None
+
+    def reasons(self, scope, customer, grants):
+        if scope.in_support_directory:
+            return [Reason("support directory (every support user may look a customer up)", frozenset({"view"}))]
+        return []
+
+
+class UserGrantRule:
+    """Shares and object permissions given to the user, or to a member of a team they manage."""
+
+    def filter(self, scope, action):
+        granted = CustomerUserObjectPermission.objects.filter(
+            user_id__in=scope.acting_user_ids, permission__codename__in=_codenames_granting(action)
+        )
+        return Q(pk__in=granted.values("content_object_id"))
+
+    def reasons(self, scope, customer, grants):
+        found = []
+        for grant in grants:
+            if grant.holder != "user" or grant.holder_id not in scope.acting_user_ids:
+                continue
+            whose = "you" if grant.holder_id == scope.user_id else f"{grant.holder_name}, a member of your team"
+            found.append(Reason(f"{grant.codename} granted to {whose}", _actions_granted_by(grant.codename)))
+        return found
+
+
+class TeamGrantRule:
+    """Shares and object permissions given to the user's team, or to a team they manage."""
+
+    def filter(self, scope, action):
+        if not scope.grant_group_ids:
+            return None
+        granted = CustomerGroupObjectPermission.objects.filter(
+            group_id__in=scope.grant_group_ids, permission__codename__in=_codenames_granting(action)
+        )
+        return Q(pk__in=granted.values("content_object_id"))
+
+    def reasons(self, scope, customer, grants):
+        return [
+            Reason(f"{grant.codename} granted to the team {grant.holder_name}", _actions_granted_by(grant.codename))
+            for grant in grants
+            if grant.holder == "team" and grant.holder_id in scope.grant_group_ids
+        ]
+
+
+RULES = (AdminRule(), OwnerRule(), ManagerOfOwnerRule(), SupportDirectoryRule(), UserGrantRule(), TeamGrantRule())
+STRUCTURAL_RULES = RULES[:4]
+
+
+def customers_for(user: User, action: str) -> QuerySet[Customer]:
+    """The customers on which `user` may do `action`, as one indexed filter."""
+    if not user.is_authenticated or not user.is_active:
+        return Customer.objects.none()
+    scope = staff_scope(user)
+    conditions = [q for rule in RULES if (q := rule.filter(scope, action)) is not None]
+    if not conditions:
+        return Customer.objects.none()
+    if any(not q for q in conditions):  # an empty Q() means "every row"
+        return Customer.objects.all()
+    return Customer.objects.filter(reduce(or_, conditions))
+
+
+def customers_visible_to(user: User) -> QuerySet[Customer]:
+    return customers_for(user, CustomerAction.VIEW)
+
+
+def _grants_on(scope, customer: Customer) -> list[Grant]:
+    user_grants = CustomerUserObjectPermission.objects.filter(
+        content_object=customer, user_id__in=scope.acting_user_ids
+    ).values_list("user_id", "user__username", "permission__codename")
+    team_grants = CustomerGroupObjectPermission.objects.filter(
+        content_object=customer, group_id__in=scope.grant_group_ids
+    ).values_list("group_id", "group__team__name", "permission__codename")
+    return [Grant("user", *row) for row in user_grants] + [Grant("team", *row) for row in team_grants]
+
+
+def customer_access_reasons(user: User, customer: Customer) -> list[Reason]:
+    """Every reason that lets `user` act on `customer` (empty: the customer does not exist for them)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    scope = staff_scope(user)
+    grants = _grants_on(scope, customer)
+    return [reason for rule in RULES for reason in rule.reasons(scope, customer, grants)]
+
+
+def customer_actions(user: User, customer: Customer) -> frozenset[str]:
+    """What `user` may do with `customer`; computed once per user and record instance."""
+    cache = customer.__dict__.setdefault("_actions_by_user", {})
+    if user.pk not in cache:
+        cache[user.pk] = _customer_actions(user, customer)
+    return cache[user.pk]
+
+
+def _customer_actions(user: User, customer: Customer) -> frozenset[str]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    scope = staff_scope(user)
+    structural = frozenset().union(*(r.actions for rule in STRUCTURAL_RULES for r in rule.reasons(scope, customer, [])))
+    if structural == ALL_ACTIONS:
+        return structural  # nothing a grant could add; spare the grant queries
+    return frozenset().union(*(reason.actions for reason in customer_access_reasons(user, customer)))
+
+
+def forget_customer_access(customer: Customer) -> None:
+    """Drop cached answers after a change of owner or shares."""
+    customer.__dict__.pop("_actions_by_user", None)
+
+
+def can_view_customer(user: User, customer: Customer) -> bool:
+    return CustomerAction.VIEW in customer_actions(user, customer)
+
+
+def can_change_customer(user: User, customer: Customer) -> bool:
+    return CustomerAction.CHANGE in customer_actions(user, customer)
+
+
+def can_delete_customer(user: User, customer: Customer) -> bool:
+    return CustomerAction.DELETE in customer_actions(user, customer)
+
+
+def can_reassign_customer(user: User, customer: Customer) -> bool:
+    return CustomerAction.REASSIGN in customer_actions(user, customer)
+
+
+def can_share_customer(user: User, customer: Customer) -> bool:
+    return CustomerAction.SHARE in customer_actions(user, customer)
+
+
+def can_create_customer(user: User) -> bool:
+    return user.is_active and (user.is_admin or user.role in OWNER_ROLES)
+
+
+def owners_assignable_by(user: User) -> QuerySet[User]:
+    """Who `user` may make the owner of a customer they create or reassign."""
+    owners = User.objects.filter(is_active=True, role__in=OWNER_ROLES)
+    if user.is_admin:
+        return owners
+    if user.role == Role.MANAGER:
+        return owners.filter(pk__in=staff_scope(user).acting_user_ids)
+    if user.role == Role.SALES:
+        return owners.filter(pk=user.pk)
+    return owners.none()
+
+
+def contacts_visible_to(user: User) -> QuerySet[Contact]:
+    return Contact.objects.filter(customer__in=customers_visible_to(user).values("pk"))
+
+
+def activities_visible_to(user: User) -> QuerySet[Activity]:
+    return Activity.objects.filter(customer__in=customers_visible_to(user).values("pk"))
+
+
+def customer_object_policy() -> ObjectPolicy:
+    return ObjectPolicy(
+        model=Customer,
+        checks={f"{action}_customer": _checker(action) for action in CustomerAction.values},
+    )
+
+
+def contact_object_policy() -> ObjectPolicy:
+    return ObjectPolicy(
+        model=Contact,
+        checks={
+            "view_contact": lambda user, contact: can_view_customer(user, contact.customer),
+            "change_contact": lambda user, contact: can_change_customer(user, contact.customer),
+            "delete_contact": lambda user, contact: can_change_customer(user, contact.customer),
+        },
+    )
+
+
+def _checker(action: str):
+    return lambda user, customer: action in customer_actions(user, customer)

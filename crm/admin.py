@@ -1,0 +1,91 @@
+"""Django admin for the customer core. Admins see every customer; object permissions
+(shares and other grants) are managed with django-guardian's object-permission pages."""
+
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from guardian.admin import GuardedModelAdmin
+
+from . import access
+from .models import (
+    Activity,
+    Contact,
+    Customer,
+    CustomerGroupObjectPermission,
+    CustomerShare,
+    CustomerUserObjectPermission,
+)
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["first_name", "last_name", "email", "phone"]
+
+
+@admin.register(Customer)
+class CustomerAdmin(GuardedModelAdmin):
+    list_display = ["name", "email", "industry", "owner", "updated_at"]
+    list_filter = ["industry", "owner__role"]
+    search_fields = ["name", "email", "phone", "owner__username"]
+    list_select_related = ["owner"]
+    autocomplete_fields = ["owner"]
+    readonly_fields = ["created_at", "updated_at", "version"]
+    inlines = [ContactInline]
+
+    def get_queryset(self, request):
+        return access.customers_visible_to(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return request.user.has_perm("crm.change_customer", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_delete_permission(request)
+        return request.user.has_perm("crm.delete_customer", obj)
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["customer", "kind", "author", "occurred_at"]
+    list_filter = ["kind"]
+    search_fields = ["customer__name", "body"]
+    list_select_related = ["customer", "author"]
+    autocomplete_fields = ["customer", "author"]
+
+
+@admin.register(CustomerShare)
+class CustomerShareAdmin(admin.ModelAdmin):
+    list_display = ["customer", "user", "team", "level", "shared_by", "created_at"]
+    list_filter = ["level"]
+    search_fields = ["customer__name", "user__username", "team__name"]
+    list_select_related = ["customer", "user", "team", "shared_by"]
+    readonly_fields = ["customer", "user", "team", "level", "user_grant", "team_grant", "shared_by", "created_at"]
+
+    def has_add_permission(self, request):
+        return False  # shares are made on the customer page or through the API, which check the policy
+
+
+class CustomerGrantAdmin(admin.ModelAdmin):
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "permission":
+            kwargs["queryset"] = Permission.objects.filter(content_type=ContentType.objects.get_for_model(Customer))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(CustomerUserObjectPermission)
+class CustomerUserGrantAdmin(CustomerGrantAdmin):
+    list_display = ["content_object", "user", "permission"]
+    search_fields = ["content_object__name", "user__username", "permission__codename"]
+    list_select_related = ["content_object", "user", "permission"]
+    autocomplete_fields = ["content_object", "user"]
+
+
+@admin.register(CustomerGroupObjectPermission)
+class CustomerGroupGrantAdmin(CustomerGrantAdmin):
+    list_display = ["content_object", "group", "permission"]
+    search_fields = ["content_object__name", "group__name", "permission__codename"]
+    list_select_related = ["content_object", "group", "permission"]
+    autocomplete_fields = ["content_object", "group"]

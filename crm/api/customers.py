@@ -1,0 +1,168 @@
+"""API v1: customers, their shares, and contacts. Thin: the services decide."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from accounts.models import Role, Team, User
+from crm import access, selectors, services
+from crm.filters import ContactFilter, CustomerFilter
+from crm.models import Contact, Customer, CustomerShare, ShareLevel
+
+from .permissions import PolicyObjectPermission
+from .serializers import StrictSerializer
+
+
+class OwnerField(serializers.PrimaryKeyRelatedField):
+    """An owner may be any user this user may assign; others are answered as no such user."""
+
+    def get_queryset(self):
+        return access.owners_assignable_by(self.context["request"].user)
+
+
+class CustomerSerializer(StrictSerializer):
+    owner = OwnerField(required=False)
+
+    class Meta:
+        model = Customer
+        fields = ["id", "name", "email", "phone", "industry", "owner", "created_at", "updated_at", "version"]
+        read_only_fields = ["id", "created_at", "updated_at", "version"]
+
+    def settable_fields(self):
+        user = self.context["request"].user
+        may_pick_owner = (
+            access.can_reassign_customer(user, self.instance)
+            if self.instance is not None
+            else user.is_admin or user.role == Role.MANAGER
+        )
+        return {"name", "email", "phone", "industry"} | ({"owner"} if may_pick_owner else set())
+
+    def current_value(self, name):
+        if name == "owner" and self.instance is None:
+            return self.context["request"].user.pk
+        return super().current_value(name)
+
+
+class CustomerViewSet(viewsets.ModelViewSet):
+    serializer_class = CustomerSerializer
+    permission_classes = [PolicyObjectPermission]
+    filterset_class = CustomerFilter
+    ordering_fields = ["name", "created_at", "updated_at", "id"]
+
+    def get_queryset(self):
+        return selectors.customer_list(user=self.request.user)
+
+    def check_create_permission(self, user):
+        return access.can_create_customer(user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.customer_create(acting_user=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.customer_update(
+            acting_user=self.request.user, customer=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.customer_delete(acting_user=self.request.user, customer=instance)
+
+
+class ShareUserField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return User.objects.filter(is_active=True)
+
+
+class ShareTeamField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return Team.objects.all()
+
+
+class CustomerShareSerializer(StrictSerializer):
+    user = ShareUserField(required=False, allow_null=True)
+    team = ShareTeamField(required=False, allow_null=True)
+    level = serializers.ChoiceField(choices=ShareLevel.choices)
+
+    class Meta:
+        model = CustomerShare
+        fields = ["id", "user", "team", "level", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+    def validate(self, attrs):
+        if (attrs.get("user") is None) == (attrs.get("team") is None):
+            raise serializers.ValidationError({"non_field_errors": ["Share with either a user or a team."]})
+        return attrs
+
+
+class CustomerShareViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """Who a customer is shared with. Listed and changed by those who may share it."""
+
+    serializer_class = CustomerShareSerializer
+    filter_backends = []
+
+    def customer(self) -> Customer:
+        if not hasattr(self, "_customer"):
+            self._customer = get_object_or_404(
+                selectors.customer_list(user=self.request.user), pk=self.kwargs["customer_pk"]
+            )
+            if not access.can_share_customer(self.request.user, self._customer):
+                raise PermissionDenied("Only the owner, the owner's manager or an admin may see and change its shares.")
+        return self._customer
+
+    def get_queryset(self):
+        return selectors.customer_shares(customer=self.customer())
+
+    @extend_schema(responses={201: CustomerShareSerializer, 200: CustomerShareSerializer})
+    def create(self, request, *args, **kwargs):
+        customer = self.customer()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.validated_data.pop("expected_version", None)
+        share, created = services.customer_share(
+            acting_user=request.user, customer=customer, **serializer.validated_data
+        )
+        return Response(
+            self.get_serializer(share).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+    def perform_destroy(self, instance):
+        services.customer_unshare(acting_user=self.request.user, share=instance)
+
+
+class ContactCustomerField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return access.customers_visible_to(self.context["request"].user)
+
+
+class ContactSerializer(StrictSerializer):
+    customer = ContactCustomerField()
+
+    class Meta:
+        model = Contact
+        fields = ["id", "customer", "first_name", "last_name", "email", "phone", "version"]
+        read_only_fields = ["id", "version"]
+
+
+class ContactViewSet(viewsets.ModelViewSet):
+    serializer_class = ContactSerializer
+    permission_classes = [PolicyObjectPermission]
+    filterset_class = ContactFilter
+    ordering_fields = ["last_name", "first_name", "id"]
+
+    def get_queryset(self):
+        return selectors.contact_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.validated_data.pop("expected_version", None)
+        serializer.instance = services.contact_create(acting_user=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.contact_update(
+            acting_user=self.request.user, contact=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.contact_delete(acting_user=self.request.user, contact=instance)

@@ -1,0 +1,134 @@
+"""API v1: the signed-in user, users and teams (admins write), and token sign-in."""
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.throttling import ScopedRateThrottle
+
+from accounts import access, services
+from accounts.models import Role, Team, User
+
+from .permissions import PolicyObjectPermission
+from .serializers import StrictSerializer
+
+
+class MeSerializer(serializers.ModelSerializer):
+    teams = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "first_name", "last_name", "role", "teams"]
+
+    def get_teams(self, user) -> list[int]:
+        scope = access.staff_scope(user)
+        return sorted(scope.team_ids | scope.managed_team_ids)
+
+
+class MeView(generics.RetrieveAPIView):
+    serializer_class = MeSerializer
+
+    def get_object(self):
+        return self.request.user
+
+
+class UserSerializer(StrictSerializer):
+    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "first_name", "last_name", "role", "is_active", "password"]
+        read_only_fields = ["id"]
+
+    def settable_fields(self):
+        return None if access.can_manage_users(self.context["request"].user) else set()
+
+    def current_value(self, name):
+        if name == "password":
+            return None
+        return super().current_value(name)
+
+
+class UserViewSet(viewsets.ModelViewSet):
+    """Users: admins see and manage all; a manager sees the members of their teams; others see themselves."""
+
+    serializer_class = UserSerializer
+    permission_classes = [PolicyObjectPermission]
+    filterset_fields = ["role", "is_active", "username"]
+    ordering_fields = ["username", "id"]
+
+    def get_queryset(self):
+        return access.users_visible_to(self.request.user)
+
+    def check_create_permission(self, user):
+        return access.can_manage_users(user)
+
+    def perform_create(self, serializer):
+        serializer.validated_data.pop("expected_version", None)
+        serializer.instance = services.user_create(acting_user=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.validated_data.pop("expected_version", None)
+        serializer.instance = services.user_update(
+            acting_user=self.request.user, user=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.user_deactivate(acting_user=self.request.user, user=instance)
+
+
+class TeamManagerField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return access.users_visible_to(self.context["request"].user)
+
+
+class TeamSerializer(StrictSerializer):
+    manager = TeamManagerField()
+    members = TeamManagerField(many=True, required=False)
+
+    class Meta:
+        model = Team
+        fields = ["id", "name", "kind", "manager", "members"]
+        read_only_fields = ["id"]
+
+    def settable_fields(self):
+        return None if access.can_manage_users(self.context["request"].user) else set()
+
+
+class TeamViewSet(viewsets.ModelViewSet):
+    serializer_class = TeamSerializer
+    permission_classes = [PolicyObjectPermission]
+    filterset_fields = ["kind", "manager"]
+    ordering_fields = ["name", "id"]
+
+    def get_queryset(self):
+        return access.teams_visible_to(self.request.user).prefetch_related("members")
+
+    def check_create_permission(self, user):
+        return access.can_manage_users(user)
+
+    def perform_create(self, serializer):
+        serializer.validated_data.pop("expected_version", None)
+        serializer.instance = services.team_create(acting_user=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.validated_data.pop("expected_version", None)
+        serializer.instance = services.team_update(
+            acting_user=self.request.user, team=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.team_delete(acting_user=self.request.user, team=instance)
+
+
+@extend_schema(
+    request=inline_serializer(
+        "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
+    ),
+    responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+)
+class TokenView(ObtainAuthToken):
+    """POST {"username", "password"} answers {"token"}; throttled per address."""
+
+    throttle_scope = "token"
+    throttle_classes = [ScopedRateThrottle]

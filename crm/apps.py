@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+
+class CrmConfig(AppConfig):
+    name = "crm"
+    verbose_name = "Customers"
+
+    def ready(self):
+        from accounts.backends import register_object_policy
+        from accounts.models import Role
+        from accounts.roles import grant_default_permissions
+
+        from . import access
+
+        register_object_policy(access.customer_object_policy())
+        register_object_policy(access.contact_object_policy())
+        customer_records = ["customer", "contact", "activity"]
+        grant_default_permissions(Role.ADMIN, ["crm.*"])
+        grant_default_permissions(
+            Role.MANAGER, [f"crm.{verb}_{m}" for m in customer_records for verb in ("view", "add", "change", "delete")]
+        )
+        grant_default_permissions(
+            Role.SALES, [f"crm.{verb}_{m}" for m in customer_records for verb in ("view", "add", "change")]
+        )
+        grant_default_permissions(Role.SUPPORT, [f"crm.view_{m}" for m in customer_records])

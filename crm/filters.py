@@ -1,0 +1,47 @@
+"""Filters that the customer list shares between the portal and the API."""
+
+import django_filters
+from django.db.models import Q
+
+from .models import Contact, Customer
+
+CUSTOMER_ORDERINGS = ("name", "-name", "created_at", "-created_at", "updated_at", "-updated_at", "id", "-id")
+
+
+def search_customers(queryset, name, value):
+    value = value.strip()
+    if not value:
+        return queryset
+    return queryset.filter(Q(name__icontains=value) | Q(email__icontains=value) | Q(phone__icontains=value))
+
+
+class CustomerFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method=search_customers, label="Search", max_length=200)
+    owner = django_filters.NumberFilter(field_name="owner_id")
+    industry = django_filters.CharFilter(lookup_expr="iexact", max_length=100)
+    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_before = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="lt")
+
+    class Meta:
+        model = Customer
+        fields = ["search", "owner", "industry", "email"]
+
+
+def search_contacts(queryset, name, value):
+    value = value.strip()
+    if not value:
+        return queryset
+    return queryset.filter(
+        Q(first_name__icontains=value)
+        | Q(last_name__icontains=value)
+        | Q(email__icontains=value)
+        | Q(phone__icontains=value)
+    )
+
+
+class ContactFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method=search_contacts, max_length=200)
+
+    class Meta:
+        model = Contact
+        fields = ["search", "customer", "email"]

@@ -1,0 +1,14 @@
+"""Settings for the test suite: the development defaults, made fast and deterministic."""
+
+from .development import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_CLASSES": [],
+    "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None, "token": None},
+}
+AXES_ENABLED = env_bool("AXES_ENABLED", False)  # the lockout tests switch it on

@@ -1,0 +1,31 @@
+from django.urls import path
+
+from . import customers, home
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("customers/", customers.customer_list, name="customer-list"),
+    path("customers/new/", customers.customer_create, name="customer-create"),
+    path("customers/<int:customer_id>/", customers.customer_detail, name="customer-detail"),
+    path("customers/<int:customer_id>/edit/", customers.customer_edit, name="customer-edit"),
+    path("customers/<int:customer_id>/delete/", customers.customer_delete, name="customer-delete"),
+    path("customers/<int:customer_id>/reassign/", customers.customer_reassign, name="customer-reassign"),
+    path("customers/<int:customer_id>/shares/", customers.customer_shares, name="customer-shares"),
+    path(
+        "customers/<int:customer_id>/shares/<int:share_id>/delete/",
+        customers.customer_unshare,
+        name="customer-unshare",
+    ),
+    path("customers/<int:customer_id>/activities/", customers.activity_create, name="activity-create"),
+    path("customers/<int:customer_id>/contacts/new/", customers.contact_create, name="contact-create"),
+    path(
+        "customers/<int:customer_id>/contacts/<int:contact_id>/edit/",
+        customers.contact_edit,
+        name="contact-edit",
+    ),
+    path(
+        "customers/<int:customer_id>/contacts/<int:contact_id>/delete/",
+        customers.contact_delete,
+        name="contact-delete",
+    ),
+]
