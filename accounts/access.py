@@ -82,6 +82,8 @@ def forget_staff_scope(user: User) -> None:
 
 
 def users_visible_to(user: User) -> QuerySet[User]:
+    if not user.is_authenticated:
+        return User.objects.none()
     if user.is_admin:
         return User.objects.all()
     scope = staff_scope(user)
@@ -89,6 +91,8 @@ def users_visible_to(user: User) -> QuerySet[User]:
 
 
 def teams_visible_to(user: User) -> QuerySet[Team]:
+    if not user.is_authenticated:
+        return Team.objects.none()
     if user.is_admin:
         return Team.objects.all()
     scope = staff_scope(user)
@@ -101,7 +105,7 @@ def can_view_user(user: User, other: User) -> bool:
 
 def can_manage_users(user: User) -> bool:
     """Create, change and delete users and teams: admins only."""
-    return user.is_admin
+    return user.is_authenticated and user.is_admin
 
 
 def can_view_team(user: User, team: Team) -> bool:

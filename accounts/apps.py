@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
 
         from . import access, backends, roles
 
-        post_migrate.connect(roles.ensure_role_groups, sender=self)
+        # After every app's migrations, so that the permissions of every app exist.
+        post_migrate.connect(roles.ensure_role_groups, dispatch_uid="accounts.ensure_role_groups")
         backends.register_object_policy(access.user_object_policy())
         backends.register_object_policy(access.team_object_policy())

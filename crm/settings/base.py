@@ -92,7 +92,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # axes first, so a locked-out username + address is refused before its password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.RoleModelBackend",
     # Object permissions: answers user.has_perm(perm, record) from each context's access policy.
     "accounts.backends.PolicyBackend",
 ]
@@ -214,7 +214,21 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
 
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+def mailers(default_backend: str) -> dict:
+    """The e-mail set-up: DJANGO_EMAIL_BACKEND, else `default_backend`; SMTP options from EMAIL_*."""
+    backend = os.environ.get("DJANGO_EMAIL_BACKEND", default_backend)
+    smtp_options = {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("EMAIL_PORT", "25")),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+    }
+    return {"default": {"BACKEND": backend, "OPTIONS": smtp_options if backend.endswith("smtp.EmailBackend") else {}}}
+
+
+MAILERS = mailers("django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "crm@localhost")
 
 CRM_CURRENCY = os.environ.get("CRM_CURRENCY", "EUR")

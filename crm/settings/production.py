@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import SECRET_KEY, env_bool, mailers
 
 DEBUG = False
 if not SECRET_KEY or len(SECRET_KEY) < 50:
@@ -19,3 +19,4 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_COOKIE_AGE", str(60 * 60 * 12)))
+MAILERS = mailers("django.core.mail.backends.smtp.EmailBackend")

@@ -1,0 +1,125 @@
+"""Role personas shared by every test. Two sales teams, one support team, an admin.
+
+sales_manager  manages "Sales A": sales_rep, teammate
+other_manager  manages "Sales B": other_rep, other_rep_2
+support_manager manages "Support": support_rep
+"""
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts.models import Role, TeamKind
+
+from .factories import PASSWORD, TeamFactory, UserFactory
+
+
+@pytest.fixture
+def admin(db):
+    return UserFactory(username="admin", role=Role.ADMIN, is_superuser=True)
+
+
+@pytest.fixture
+def sales_manager(db):
+    return UserFactory(username="sales_manager", role=Role.MANAGER)
+
+
+@pytest.fixture
+def other_manager(db):
+    return UserFactory(username="other_manager", role=Role.MANAGER)
+
+
+@pytest.fixture
+def support_manager(db):
+    return UserFactory(username="support_manager", role=Role.MANAGER)
+
+
+@pytest.fixture
+def sales_rep(db):
+    return UserFactory(username="sales_rep", role=Role.SALES)
+
+
+@pytest.fixture
+def teammate(db):
+    return UserFactory(username="teammate", role=Role.SALES)
+
+
+@pytest.fixture
+def other_rep(db):
+    return UserFactory(username="other_rep", role=Role.SALES)
+
+
+@pytest.fixture
+def other_rep_2(db):
+    return UserFactory(username="other_rep_2", role=Role.SALES)
+
+
+@pytest.fixture
+def support_rep(db):
+    return UserFactory(username="support_rep", role=Role.SUPPORT)
+
+
+@pytest.fixture
+def outsider(db):
+    """A salesperson in no team, with no relation to anyone's records."""
+    return UserFactory(username="outsider", role=Role.SALES)
+
+
+@pytest.fixture
+def sales_team(sales_manager, sales_rep, teammate):
+    return TeamFactory(name="Sales A", kind=TeamKind.SALES, manager=sales_manager, members=[sales_rep, teammate])
+
+
+@pytest.fixture
+def other_team(other_manager, other_rep, other_rep_2):
+    return TeamFactory(name="Sales B", kind=TeamKind.SALES, manager=other_manager, members=[other_rep, other_rep_2])
+
+
+@pytest.fixture
+def support_team(support_manager, support_rep):
+    return TeamFactory(name="Support", kind=TeamKind.SUPPORT, manager=support_manager, members=[support_rep])
+
+
+@pytest.fixture
+def org(admin, sales_team, other_team, support_team):
+    """Every persona, in their teams."""
+    return {
+        "admin": admin,
+        "sales_team": sales_team,
+        "other_team": other_team,
+        "support_team": support_team,
+    }
+
+
+@pytest.fixture
+def api():
+    """An API client; `api.as_user(user)` authenticates it with the user's token."""
+
+    class Client(APIClient):
+        def as_user(self, user):
+            if user is None:
+                self.credentials()
+            else:
+                self.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+            return self
+
+    return Client()
+
+
+@pytest.fixture
+def portal(client):
+    """The Django test client (full middleware stack); `portal.as_user(user)` logs in."""
+
+    def as_user(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user, backend="accounts.backends.RoleModelBackend")
+        return client
+
+    client.as_user = as_user
+    return client
+
+
+@pytest.fixture
+def password():
+    return PASSWORD

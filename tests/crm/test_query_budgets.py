@@ -1,0 +1,66 @@
+"""A list issues the same number of queries whatever its size (10 or 1,000 visible rows)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from crm.models import Contact, Customer
+from tests.factories import CustomerFactory
+
+from .scenario import share
+
+pytestmark = pytest.mark.django_db
+
+BUDGET = 10
+
+
+def make_customers(owner, count):
+    Customer.objects.bulk_create(
+        Customer(name=f"Bulk {owner.username} {n:04d}", owner=owner, email=f"b{n}@example.com") for n in range(count)
+    )
+
+
+def query_count(fetch) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = fetch()
+    assert response.status_code == 200
+    return len(captured)
+
+
+LISTS = {
+    "api customers": lambda client: client.get("/api/v1/customers/?page_size=200"),
+    "api contacts": lambda client: client.get("/api/v1/contacts/?page_size=200"),
+    "portal customers": lambda client: client.get("/customers/"),
+    "portal customers, htmx": lambda client: client.get("/customers/?search=Bulk", HTTP_HX_REQUEST="true"),
+    "portal home": lambda client: client.get("/"),
+}
+
+
+@pytest.mark.parametrize("list_name", LISTS)
+@pytest.mark.parametrize("persona", ["sales_rep", "sales_manager", "support_rep", "admin", "outsider"])
+def test_query_count_does_not_grow_with_rows(org, request, api, portal, list_name, persona, sales_rep, outsider):
+    user = request.getfixturevalue(persona)
+    client = api.as_user(user) if list_name.startswith("api") else portal.as_user(user)
+    fetch = LISTS[list_name]
+
+    make_customers(sales_rep, 10)
+    share(CustomerFactory(owner=sales_rep), level="view", user=outsider)
+    Contact.objects.bulk_create(Contact(customer=c, first_name="C") for c in Customer.objects.all())
+    small = query_count(lambda: fetch(client))
+
+    make_customers(sales_rep, 1000)
+    Contact.objects.bulk_create(Contact(customer=c, first_name="D") for c in Customer.objects.all())
+    large = query_count(lambda: fetch(client))
+
+    assert small == large
+    assert large <= BUDGET
+
+
+def test_customer_page_within_budget(org, portal, sales_manager, sales_rep):
+    customer = CustomerFactory(owner=sales_rep)
+    Contact.objects.bulk_create(Contact(customer=customer, first_name=f"C{n}") for n in range(30))
+    client = portal.as_user(sales_manager)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"/customers/{customer.pk}/").status_code == 200
+    print("\n".join(q["sql"][:150] for q in captured.captured_queries))
+    assert len(captured) <= BUDGET
