@@ -15,8 +15,6 @@ Contacts and activities follow their customer's rules.
 """
 
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -24,6 +22,7 @@ from django.db.models import Q, QuerySet
 from accounts.access import staff_scope
 from accounts.backends import ObjectPolicy
 from accounts.models import Role, User
+from accounts.policy import Reason, actions_of, reasons_for, rows_allowed
 
 from .models import Activity, Contact, Customer, CustomerGroupObjectPermission, CustomerUserObjectPermission
 
@@ -50,14 +49,6 @@ def _codenames_granting(action: str) -> list[str]:
     if action == CustomerAction.VIEW:
         return [f"{other}_customer" for other in CustomerAction.values]
     return [f"{action}_customer"]
-
-
-@dataclass(frozen=True)
-class Reason:
-    """One reason a user may act on a record, and the actions it allows."""
-
-    text: str
-    actions: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -155,13 +146,7 @@ def customers_for(user: User, action: str) -> QuerySet[Customer]:
     """The customers on which `user` may do `action`, as one indexed filter."""
     if not user.is_authenticated or not user.is_active:
         return Customer.objects.none()
-    scope = staff_scope(user)
-    conditions = [q for rule in RULES if (q := rule.filter(scope, action)) is not None]
-    if not conditions:
-        return Customer.objects.none()
-    if any(not q for q in conditions):  # an empty Q() means "every row"
-        return Customer.objects.all()
-    return Customer.objects.filter(reduce(or_, conditions))
+    return rows_allowed(RULES, Customer.objects.all(), staff_scope(user), action)
 
 
 def customers_visible_to(user: User) -> QuerySet[Customer]:
@@ -183,8 +168,7 @@ def customer_access_reasons(user: User, customer: Customer) -> list[Reason]:
     if not user.is_authenticated or not user.is_active:
         return []
     scope = staff_scope(user)
-    grants = _grants_on(scope, customer)
-    return [reason for rule in RULES for reason in rule.reasons(scope, customer, grants)]
+    return reasons_for(RULES, scope, customer, _grants_on(scope, customer))
 
 
 def customer_actions(user: User, customer: Customer) -> frozenset[str]:
@@ -198,11 +182,10 @@ def customer_actions(user: User, customer: Customer) -> frozenset[str]:
 def _customer_actions(user: User, customer: Customer) -> frozenset[str]:
     if not user.is_authenticated or not user.is_active:
         return frozenset()
-    scope = staff_scope(user)
-    structural = frozenset().union(*(r.actions for rule in STRUCTURAL_RULES for r in rule.reasons(scope, customer, [])))
+    structural = actions_of(reasons_for(STRUCTURAL_RULES, staff_scope(user), customer, []))
     if structural == ALL_ACTIONS:
         return structural  # nothing a grant could add; spare the grant queries
-    return frozenset().union(*(reason.actions for reason in customer_access_reasons(user, customer)))
+    return actions_of(customer_access_reasons(user, customer))
 
 
 def forget_customer_access(customer: Customer) -> None:

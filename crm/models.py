@@ -25,7 +25,16 @@ class TextRecord(models.Model):
             raise ValidationError(errors)
 
 
-class Customer(TextRecord):
+class VersionedRecord(TextRecord):
+    """A record that changes carry a version for: a change based on an older version is refused."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Customer(VersionedRecord):
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=50, blank=True)
@@ -33,7 +42,6 @@ class Customer(TextRecord):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="customers_owned")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name", "id"]
@@ -51,7 +59,7 @@ class Customer(TextRecord):
         return self.name
 
 
-class Contact(TextRecord):
+class Contact(VersionedRecord):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100, blank=True)
@@ -59,7 +67,6 @@ class Contact(TextRecord):
     phone = models.CharField(max_length=50, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]

@@ -14,26 +14,12 @@ from guardian.shortcuts import assign_perm
 from accounts.models import Role, Team, User
 
 from . import access
-from .errors import StaleVersion
 from .models import Activity, Contact, Customer, CustomerShare, ShareLevel
+from .versions import lock_for_change, save_new_version
 
 CUSTOMER_FIELDS = frozenset({"name", "email", "phone", "industry"})
 CONTACT_FIELDS = frozenset({"first_name", "last_name", "email", "phone"})
 SHARE_PERMISSION = {ShareLevel.VIEW: "crm.view_customer", ShareLevel.EDIT: "crm.change_customer"}
-
-
-def _locked(model, record, expected_version: int | None):
-    """Lock the row and check the version the change was based on."""
-    current = model.objects.select_for_update().get(pk=record.pk)
-    if expected_version is not None and expected_version != current.version:
-        raise StaleVersion(current_version=current.version)
-    return current
-
-
-def _save_new_version(record) -> None:
-    record.full_clean()
-    record.version += 1
-    record.save()
 
 
 def _check_owner(*, acting_user: User, owner: User) -> None:
@@ -66,12 +52,12 @@ def customer_update(
     new_owner = changes.pop("owner", None)
     if new_owner is not None and new_owner.pk != customer.owner_id:
         _check_reassign(acting_user=acting_user, customer=customer, new_owner=new_owner)
-    current = _locked(Customer, customer, expected_version)
+    current = lock_for_change(Customer, customer, expected_version)
     for name, value in _only(changes, CUSTOMER_FIELDS).items():
         setattr(current, name, value)
     if new_owner is not None:
         current.owner = new_owner
-    _save_new_version(current)
+    save_new_version(current)
     access.forget_customer_access(customer)
     return current
 
@@ -175,12 +161,12 @@ def contact_update(
     _require_change(acting_user, contact.customer)
     if customer is not None and customer.pk != contact.customer_id:
         _require_change(acting_user, customer)
-    current = _locked(Contact, contact, expected_version)
+    current = lock_for_change(Contact, contact, expected_version)
     for name, value in _only(changes, CONTACT_FIELDS).items():
         setattr(current, name, value)
     if customer is not None:
         current.customer = customer
-    _save_new_version(current)
+    save_new_version(current)
     return current
 
 
