@@ -3,3 +3,41 @@ from django.apps import AppConfig
 
 class SalesConfig(AppConfig):
     name = "sales"
+    verbose_name = "Sales"
+
+    def ready(self):
+        from accounts.backends import register_object_policy
+        from accounts.models import Role
+        from accounts.roles import grant_default_permissions
+        from crm.demo import DemoSeeder, register_demo_seeder
+        from crm.navigation import register_nav_item
+        from crm.panels import register_customer_panel
+
+        from . import access, demo, panels
+
+        register_object_policy(access.opportunity_object_policy())
+        register_object_policy(access.order_object_policy())
+        register_object_policy(access.product_object_policy())
+
+        sales_records = ["opportunity", "order", "orderline"]
+        grant_default_permissions(Role.ADMIN, ["sales.*"])
+        grant_default_permissions(
+            Role.MANAGER,
+            [f"sales.{verb}_{m}" for m in sales_records for verb in ("view", "add", "change", "delete")]
+            + ["sales.view_product"],
+        )
+        grant_default_permissions(
+            Role.SALES,
+            [f"sales.{verb}_{m}" for m in sales_records for verb in ("view", "add", "change")] + ["sales.view_product"],
+        )
+        grant_default_permissions(Role.SUPPORT, ["sales.view_order", "sales.view_orderline", "sales.view_product"])
+
+        pipeline_roles = [Role.ADMIN, Role.MANAGER, Role.SALES]
+        register_nav_item(label="Pipeline", url_name="sales-board", roles=pipeline_roles, order=20)
+        register_nav_item(label="Opportunities", url_name="opportunity-list", roles=pipeline_roles, order=21)
+        register_nav_item(label="Orders", url_name="order-list", roles=list(Role), order=22)
+        register_nav_item(label="Products", url_name="product-list", roles=list(Role), order=23)
+
+        register_customer_panel(panels.opportunities_panel())
+        register_customer_panel(panels.orders_panel())
+        register_demo_seeder(DemoSeeder("sales", 20, demo.seed_sales))

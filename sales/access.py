@@ -1,0 +1,305 @@
+"""Sales access policy: ACCESS.md, "Opportunity P", "Order R" and "Product", in one place.
+
+Opportunity P on customer C, owned by O: O views and changes it; the manager of O
+(and a manager who owns it) also deletes and reassigns it; admins do everything.
+Support users never see an opportunity nor any pipeline figure, whatever else holds.
+
+Order R on customer C, owned by O: O views and changes it; anyone who can view C
+views it (order history is customer information); the manager of O also deletes and
+reassigns it; admins do everything.
+
+Creating either: a sales user or a manager who can view C (a salesperson owns what
+they create; a manager names themselves or a member of a team they manage), or an
+admin (who names the owner).
+
+Products: every staff user views them; admins create, change and delete them.
+
+Each rule answers `filter(scope, action)` for lists, counts and totals, and
+`reasons(scope, record, context)` for one record (and the access explainer), like
+crm.access. Ownership and the hierarchy are read from the records' own fields, so a
+reassignment changes access in the same transaction.
+"""
+
+from django.db import models
+from django.db.models import Q, QuerySet
+
+from accounts.access import staff_scope
+from accounts.backends import ObjectPolicy
+from accounts.models import Role, User
+from accounts.policy import Reason, actions_of, reasons_for, rows_allowed
+from crm import access as customer_access
+from crm.models import Customer
+
+from .models import Opportunity, Order, Product
+
+
+class SalesAction(models.TextChoices):
+    VIEW = "view", "view"
+    CHANGE = "change", "change"
+    DELETE = "delete", "delete"
+    REASSIGN = "reassign", "reassign the owner"
+
+
+ALL_ACTIONS = frozenset(SalesAction)
+OWNER_ACTIONS = frozenset({SalesAction.VIEW, SalesAction.CHANGE})
+VIEW_ONLY = frozenset({SalesAction.VIEW})
+CREATOR_ROLES = (Role.SALES, Role.MANAGER)
+
+
+def sees_pipeline(user: User) -> bool:
+    """Whether pipeline pages and figures exist for `user` at all (support users: never)."""
+    return user.is_authenticated and user.is_active and _scope_sees_pipeline(staff_scope(user))
+
+
+def _scope_sees_pipeline(scope) -> bool:
+    return scope.is_admin or scope.role != Role.SUPPORT
+
+
+class AdminRule:
+    def filter(self, scope, action):
+        return Q() if scope.is_admin else None
+
+    def reasons(self, scope, record, context):
+        return [Reason("admin", ALL_ACTIONS)] if scope.is_admin else []
+
+
+class OwnerRule:
+    """O views and changes; a manager who owns a record is its own manager."""
+
+    def actions(self, scope) -> frozenset[str]:
+        return ALL_ACTIONS if scope.is_manager else OWNER_ACTIONS
+
+    def filter(self, scope, action):
+        return Q(owner_id=scope.user_id) if action in self.actions(scope) else None
+
+    def reasons(self, scope, record, context):
+        return [Reason("owner", self.actions(scope))] if record.owner_id == scope.user_id else []
+
+
+class ManagerOfOwnerRule:
+    def filter(self, scope, action):
+        return Q(owner_id__in=scope.managed_member_ids) if scope.managed_member_ids else None
+
+    def reasons(self, scope, record, context):
+        if record.owner_id in scope.managed_member_ids:
+            return [Reason("manager of the owner", ALL_ACTIONS)]
+        return []
+
+
+class PipelineOnly:
+    """A rule that never holds for a support user: the pipeline does not exist for them."""
+
+    def __init__(self, rule):
+        self.rule = rule
+
+    def filter(self, scope, action):
+        return self.rule.filter(scope, action) if _scope_sees_pipeline(scope) else None
+
+    def reasons(self, scope, record, context):
+        return self.rule.reasons(scope, record, context) if _scope_sees_pipeline(scope) else []
+
+
+class CustomerViewerRule:
+    """Whoever can view the order's customer views the order (support included).
+
+    Its `context` is the customer's own access reasons for the user (crm.access).
+    """
+
+    def filter(self, scope, action):
+        if action != SalesAction.VIEW:
+            return None
+        customers = rows_allowed(customer_access.RULES, Customer.objects.all(), scope, SalesAction.VIEW)
+        return Q(customer__in=customers.values("pk"))
+
+    def reasons(self, scope, order, customer_reasons):
+        return [
+            Reason(f"may view the customer ({reason.text})", VIEW_ONLY)
+            for reason in customer_reasons
+            if SalesAction.VIEW in reason.actions
+        ]
+
+
+OPPORTUNITY_RULES = tuple(PipelineOnly(rule) for rule in (AdminRule(), OwnerRule(), ManagerOfOwnerRule()))
+ORDER_STRUCTURAL_RULES = (AdminRule(), OwnerRule(), ManagerOfOwnerRule())
+ORDER_RULES = (*ORDER_STRUCTURAL_RULES, CustomerViewerRule())
+
+
+def _is_staff(user: User) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+# Opportunities
+
+
+def opportunities_for(user: User, action: str) -> QuerySet[Opportunity]:
+    """The opportunities on which `user` may do `action`, as one indexed filter."""
+    if not _is_staff(user):
+        return Opportunity.objects.none()
+    return rows_allowed(OPPORTUNITY_RULES, Opportunity.objects.all(), staff_scope(user), action)
+
+
+def opportunities_visible_to(user: User) -> QuerySet[Opportunity]:
+    return opportunities_for(user, SalesAction.VIEW)
+
+
+def opportunity_access_reasons(user: User, opportunity: Opportunity) -> list[Reason]:
+    """Every reason that lets `user` act on `opportunity` (empty: it does not exist for them)."""
+    if not _is_staff(user):
+        return []
+    return reasons_for(OPPORTUNITY_RULES, staff_scope(user), opportunity, [])
+
+
+def opportunity_actions(user: User, opportunity: Opportunity) -> frozenset[str]:
+    return actions_of(opportunity_access_reasons(user, opportunity))
+
+
+def can_view_opportunity(user: User, opportunity: Opportunity) -> bool:
+    return SalesAction.VIEW in opportunity_actions(user, opportunity)
+
+
+def can_change_opportunity(user: User, opportunity: Opportunity) -> bool:
+    return SalesAction.CHANGE in opportunity_actions(user, opportunity)
+
+
+def can_delete_opportunity(user: User, opportunity: Opportunity) -> bool:
+    return SalesAction.DELETE in opportunity_actions(user, opportunity)
+
+
+def can_reassign_opportunity(user: User, opportunity: Opportunity) -> bool:
+    return SalesAction.REASSIGN in opportunity_actions(user, opportunity)
+
+
+def can_create_opportunity(user: User, customer: Customer | None = None) -> bool:
+    """May `user` create an opportunity (on `customer`, when named)?"""
+    return _may_create_on(user, customer)
+
+
+def _may_create_on(user: User, customer: Customer | None) -> bool:
+    if not _is_staff(user):
+        return False
+    if user.is_admin:
+        return True
+    if user.role not in CREATOR_ROLES:
+        return False
+    return customer is None or customer_access.can_view_customer(user, customer)
+
+
+def owners_assignable_by(user: User) -> QuerySet[User]:
+    """Who `user` may name as the owner of an opportunity or order (as for customers)."""
+    return customer_access.owners_assignable_by(user)
+
+
+def may_name_owner(user: User) -> bool:
+    """A salesperson always owns what they create; managers and admins name the owner."""
+    return _is_staff(user) and (user.is_admin or user.role == Role.MANAGER)
+
+
+# Orders
+
+
+def orders_for(user: User, action: str) -> QuerySet[Order]:
+    """The orders on which `user` may do `action`, as one filter (the customer part is a subquery)."""
+    if not _is_staff(user):
+        return Order.objects.none()
+    return rows_allowed(ORDER_RULES, Order.objects.all(), staff_scope(user), action)
+
+
+def orders_visible_to(user: User) -> QuerySet[Order]:
+    return orders_for(user, SalesAction.VIEW)
+
+
+def order_access_reasons(user: User, order: Order) -> list[Reason]:
+    """Every reason that lets `user` act on `order` (empty: it does not exist for them)."""
+    if not _is_staff(user):
+        return []
+    customer_reasons = customer_access.customer_access_reasons(user, order.customer)
+    return reasons_for(ORDER_RULES, staff_scope(user), order, customer_reasons)
+
+
+def order_actions(user: User, order: Order) -> frozenset[str]:
+    """What `user` may do with `order`; computed once per user and record instance."""
+    cache = order.__dict__.setdefault("_actions_by_user", {})
+    if user.pk not in cache:
+        cache[user.pk] = _order_actions(user, order)
+    return cache[user.pk]
+
+
+def _order_actions(user: User, order: Order) -> frozenset[str]:
+    if not _is_staff(user):
+        return frozenset()
+    structural = actions_of(reasons_for(ORDER_STRUCTURAL_RULES, staff_scope(user), order, []))
+    if SalesAction.VIEW in structural:
+        return structural  # the customer could only add viewing; spare its queries
+    if customer_access.can_view_customer(user, order.customer):
+        return structural | VIEW_ONLY
+    return structural
+
+
+def forget_order_access(order: Order) -> None:
+    """Drop cached answers after a change of owner or customer."""
+    order.__dict__.pop("_actions_by_user", None)
+
+
+def can_view_order(user: User, order: Order) -> bool:
+    return SalesAction.VIEW in order_actions(user, order)
+
+
+def can_change_order(user: User, order: Order) -> bool:
+    return SalesAction.CHANGE in order_actions(user, order)
+
+
+def can_delete_order(user: User, order: Order) -> bool:
+    return SalesAction.DELETE in order_actions(user, order)
+
+
+def can_reassign_order(user: User, order: Order) -> bool:
+    return SalesAction.REASSIGN in order_actions(user, order)
+
+
+def can_create_order(user: User, customer: Customer | None = None) -> bool:
+    """May `user` create an order (on `customer`, when named)?"""
+    return _may_create_on(user, customer)
+
+
+# Products
+
+
+def products_visible_to(user: User) -> QuerySet[Product]:
+    return Product.objects.all() if _is_staff(user) else Product.objects.none()
+
+
+def can_manage_products(user: User) -> bool:
+    """Create, change and delete products: admins only."""
+    return _is_staff(user) and user.is_admin
+
+
+# Django's has_perm(perm, record), answered from the same rules
+
+
+def opportunity_object_policy() -> ObjectPolicy:
+    return ObjectPolicy(
+        model=Opportunity,
+        checks={f"{action}_opportunity": _checker(opportunity_actions, action) for action in SalesAction.values},
+    )
+
+
+def order_object_policy() -> ObjectPolicy:
+    return ObjectPolicy(
+        model=Order,
+        checks={f"{action}_order": _checker(order_actions, action) for action in SalesAction.values},
+    )
+
+
+def product_object_policy() -> ObjectPolicy:
+    return ObjectPolicy(
+        model=Product,
+        checks={
+            "view_product": lambda user, product: _is_staff(user),
+            "change_product": lambda user, product: can_manage_products(user),
+            "delete_product": lambda user, product: can_manage_products(user),
+        },
+    )
+
+
+def _checker(actions_of_record, action: str):
+    return lambda user, record: action in actions_of_record(user, record)

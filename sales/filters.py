@@ -1,0 +1,79 @@
+"""Filters that the sales lists share between the portal and the API."""
+
+import django_filters
+from django.db.models import Q
+
+from .models import Opportunity, Order, OrderStatus, Product, Stage
+
+OPPORTUNITY_ORDERINGS = (
+    "name",
+    "-name",
+    "amount",
+    "-amount",
+    "expected_close",
+    "-expected_close",
+    "updated_at",
+    "-updated_at",
+    "id",
+    "-id",
+)
+ORDER_ORDERINGS = ("created_at", "-created_at", "placed_at", "-placed_at", "total", "-total", "id", "-id")
+PRODUCT_ORDERINGS = ("name", "-name", "sku", "-sku", "unit_price", "-unit_price", "id", "-id")
+
+
+def _search(*fields):
+    def search(queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+    return search
+
+
+class OpportunityFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method=_search("name", "customer__name"), label="Search", max_length=200)
+    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices)
+    owner = django_filters.NumberFilter(field_name="owner_id")
+    customer = django_filters.NumberFilter(field_name="customer_id")
+    # ?expected_close_after=2026-01-01&expected_close_before=2026-03-31 (both inclusive)
+    expected_close = django_filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = Opportunity
+        fields = ["search", "stage", "owner", "customer", "expected_close"]
+
+
+def search_orders(queryset, name, value):
+    value = value.strip().removeprefix("#")
+    if not value:
+        return queryset
+    condition = Q(customer__name__icontains=value)
+    if value.isdigit():
+        condition |= Q(pk=int(value))
+    return queryset.filter(condition)
+
+
+class OrderFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method=search_orders, label="Search", max_length=200)
+    status = django_filters.MultipleChoiceFilter(choices=OrderStatus.choices)
+    owner = django_filters.NumberFilter(field_name="owner_id")
+    customer = django_filters.NumberFilter(field_name="customer_id")
+    # ?placed_at_after=2026-01-01&placed_at_before=2026-01-31 (whole days, both inclusive)
+    placed_at = django_filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = Order
+        fields = ["search", "status", "owner", "customer", "placed_at"]
+
+
+class ProductFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method=_search("name", "sku"), label="Search", max_length=200)
+    active = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Product
+        fields = ["search", "active", "sku"]

@@ -1,0 +1,120 @@
+"""Portal forms. They translate between HTML and the services; they hold no access rule."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.models import User
+from crm.models import Customer
+
+from .models import Opportunity, OrderStatus, Product, Stage
+from .templatetags.sales_format import money
+
+
+def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form, on its fields where the form has them."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+def _user_choice_label(user: User) -> str:
+    return user.display_name
+
+
+class OpportunityForm(forms.ModelForm):
+    """Create or edit an opportunity; `customer` and `owner` appear only where the user may set them."""
+
+    customer = forms.ModelChoiceField(queryset=Customer.objects.none())
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    class Meta:
+        model = Opportunity
+        fields = ["name", "stage", "amount", "expected_close", "probability_override", "lost_reason"]
+        widgets = {"expected_close": forms.DateInput(attrs={"type": "date"})}
+        labels = {"probability_override": "Probability (%)"}
+        help_texts = {"probability_override": "Leave empty to use the stage's probability."}
+
+    def __init__(self, *args, customer_choices=None, owner_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        if customer_choices is None:
+            del self.fields["customer"]
+        else:
+            self.fields["customer"].queryset = customer_choices
+        if owner_choices is None:
+            del self.fields["owner"]
+        else:
+            self.fields["owner"].queryset = owner_choices
+            self.fields["owner"].label_from_instance = _user_choice_label
+            self.fields["owner"].help_text = "Leave empty to own it yourself." if not self.instance.pk else ""
+            if self.instance.pk:
+                self.fields["owner"].initial = self.instance.owner_id
+
+    def changes(self) -> dict:
+        values = {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        if values.get("owner") is None:
+            values.pop("owner", None)
+        return values
+
+
+class MoveForm(forms.Form):
+    """A pipeline card dropped on a stage: the stage, and the version the card showed."""
+
+    stage = forms.ChoiceField(choices=Stage.choices)
+    version = forms.IntegerField(min_value=1)
+
+
+class OrderForm(forms.Form):
+    customer = forms.ModelChoiceField(queryset=Customer.objects.none())
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, customer_choices, owner_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = customer_choices
+        if owner_choices is None:
+            del self.fields["owner"]
+        else:
+            self.fields["owner"].queryset = owner_choices
+            self.fields["owner"].label_from_instance = _user_choice_label
+            self.fields["owner"].help_text = "Leave empty to own it yourself."
+
+    def changes(self) -> dict:
+        values = dict(self.cleaned_data)
+        if values.get("owner") is None:
+            values.pop("owner", None)
+        return values
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(min_value=1)
+
+
+class OrderLineAddForm(VersionForm):
+    product = forms.ModelChoiceField(queryset=Product.objects.none(), empty_label="Choose a product")
+    quantity = forms.IntegerField(min_value=1, max_value=1_000_000, initial=1)
+
+    def __init__(self, *args, product_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = product_choices
+        self.fields["product"].label_from_instance = lambda product: f"{product.name} · {money(product.unit_price)}"
+
+
+class OrderLineQuantityForm(VersionForm):
+    quantity = forms.IntegerField(min_value=1, max_value=1_000_000)
+
+
+class OrderTransitionForm(VersionForm):
+    status = forms.ChoiceField(choices=OrderStatus.choices)
+
+
+class ReassignForm(VersionForm):
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), label="New owner")
+
+    def __init__(self, *args, owner_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owner_choices
+        self.fields["owner"].label_from_instance = lambda user: f"{user.display_name} ({user.role})"

@@ -1,0 +1,108 @@
+"""Portal pages for opportunities: the list, one opportunity, and its forms."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from crm.access import customers_visible_to
+from crm.errors import StaleVersion
+from sales import access, selectors, services
+from sales.filters import OPPORTUNITY_ORDERINGS, OpportunityFilter
+from sales.forms import OpportunityForm, apply_service_errors
+
+from .lookup import filtered_page, query_without_page, require_pipeline, visible_opportunity
+
+STALE_MESSAGE = "Someone else changed this opportunity while you were editing it. Reload it and try again."
+
+
+@login_required
+def opportunity_list(request):
+    require_pipeline(request)
+    opportunity_filter = OpportunityFilter(request.GET, queryset=selectors.opportunity_list(user=request.user))
+    page, ordering = filtered_page(
+        request, opportunity_filter, orderings=OPPORTUNITY_ORDERINGS, default_ordering="-updated_at"
+    )
+    context = {
+        "filter": opportunity_filter,
+        "page": page,
+        "ordering": ordering,
+        "query": query_without_page(request),
+        "can_create": access.can_create_opportunity(request.user),
+    }
+    template = "sales/opportunity_list.html#results" if request.htmx else "sales/opportunity_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def opportunity_detail(request, opportunity_id):
+    opportunity = visible_opportunity(request, opportunity_id)
+    context = {"opportunity": opportunity, "allowed": access.opportunity_actions(request.user, opportunity)}
+    return render(request, "sales/opportunity_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opportunity_create(request):
+    require_pipeline(request)
+    if not access.can_create_opportunity(request.user):
+        raise PermissionDenied("Your role may not create opportunities.")
+    form = OpportunityForm(
+        request.POST or None,
+        initial={"customer": request.GET.get("customer")},
+        customer_choices=customers_visible_to(request.user).order_by("name"),
+        owner_choices=access.owners_assignable_by(request.user) if access.may_name_owner(request.user) else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity = services.opportunity_create(acting_user=request.user, **form.changes())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Opportunity {opportunity.name} created.")
+            return redirect("opportunity-detail", opportunity_id=opportunity.pk)
+    return render(request, "sales/opportunity_form.html", {"form": form, "opportunity": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opportunity_edit(request, opportunity_id):
+    opportunity = visible_opportunity(request, opportunity_id)
+    if not access.can_change_opportunity(request.user, opportunity):
+        raise PermissionDenied("You may view this opportunity but not change it.")
+    may_reassign = access.can_reassign_opportunity(request.user, opportunity)
+    form = OpportunityForm(
+        request.POST or None,
+        instance=opportunity,
+        owner_choices=access.owners_assignable_by(request.user) if may_reassign else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opportunity_update(
+                acting_user=request.user,
+                opportunity=opportunity,
+                expected_version=form.cleaned_data["version"],
+                **form.changes(),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except StaleVersion:
+            form.add_error(None, STALE_MESSAGE)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("opportunity-detail", opportunity_id=opportunity.pk)
+    return render(request, "sales/opportunity_form.html", {"form": form, "opportunity": opportunity})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opportunity_delete(request, opportunity_id):
+    opportunity = visible_opportunity(request, opportunity_id)
+    if not access.can_delete_opportunity(request.user, opportunity):
+        raise PermissionDenied("Only the owner's manager or an admin may delete this opportunity.")
+    if request.method == "POST":
+        services.opportunity_delete(acting_user=request.user, opportunity=opportunity)
+        messages.success(request, f"Opportunity {opportunity.name} deleted.")
+        return redirect("opportunity-list")
+    return render(request, "sales/opportunity_delete.html", {"opportunity": opportunity})

@@ -1,0 +1,24 @@
+"""The product list: every staff user reads it; admins change products in Django admin or the API."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from sales import access, selectors
+from sales.filters import PRODUCT_ORDERINGS, ProductFilter
+
+from .lookup import filtered_page, query_without_page
+
+
+@login_required
+def product_list(request):
+    product_filter = ProductFilter(request.GET, queryset=selectors.product_list(user=request.user))
+    page, ordering = filtered_page(request, product_filter, orderings=PRODUCT_ORDERINGS, default_ordering="name")
+    context = {
+        "filter": product_filter,
+        "page": page,
+        "ordering": ordering,
+        "query": query_without_page(request),
+        "can_manage": access.can_manage_products(request.user),
+    }
+    template = "sales/product_list.html#results" if request.htmx else "sales/product_list.html"
+    return render(request, template, context)

@@ -1,0 +1,70 @@
+// The pipeline board's drag and drop (HTML5). Dropping a card on another stage's column
+// posts the move through htmx with the version the card showed; the server answers with
+// the whole board (new column totals), or a 409 board naming who changed the card first.
+(function () {
+  "use strict";
+  var dragged = null;
+
+  function columnAt(target) {
+    return target && target.closest ? target.closest(".board-column") : null;
+  }
+
+  function clearDropTargets() {
+    document.querySelectorAll(".board-column.drop-target").forEach(function (column) {
+      column.classList.remove("drop-target");
+    });
+  }
+
+  document.addEventListener("dragstart", function (event) {
+    var card = event.target.closest ? event.target.closest("[data-card]") : null;
+    if (!card) {
+      return;
+    }
+    dragged = card;
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", card.id);
+    card.classList.add("dragging");
+  });
+
+  document.addEventListener("dragend", function () {
+    if (dragged) {
+      dragged.classList.remove("dragging");
+    }
+    dragged = null;
+    clearDropTargets();
+  });
+
+  document.addEventListener("dragover", function (event) {
+    var column = columnAt(event.target);
+    if (!column || !dragged) {
+      return;
+    }
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    if (!column.classList.contains("drop-target")) {
+      clearDropTargets();
+      column.classList.add("drop-target");
+    }
+  });
+
+  document.addEventListener("drop", function (event) {
+    var column = columnAt(event.target);
+    var card = dragged;
+    if (!column || !card) {
+      return;
+    }
+    event.preventDefault();
+    clearDropTargets();
+    if (card.dataset.stage === column.dataset.stage) {
+      return;
+    }
+    var board = document.getElementById("board");
+    var query = board ? board.dataset.query : "";
+    column.querySelector(".cards").prepend(card); // shown at once; the answer redraws the board
+    window.htmx.ajax("POST", card.dataset.moveUrl + (query ? "?" + query : ""), {
+      target: "#board",
+      swap: "outerHTML",
+      values: { stage: column.dataset.stage, version: card.dataset.version },
+    });
+  });
+})();
