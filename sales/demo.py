@@ -1,7 +1,7 @@
 """Demo data for `manage.py seed_demo`: products, opportunities in every stage, and a year of orders.
 
-Idempotent: products are found by SKU, opportunities by customer and name, and a
-customer that already has orders gets no more.
+Idempotent: products are found by SKU, and a customer that already has opportunities
+(or orders) gets no more of them.
 """
 
 import random
@@ -41,10 +41,11 @@ def seed_sales(rng: random.Random) -> None:
     )
     stages = Stage.values
     for index, customer in enumerate(customers):
-        # The first six customers start at stages 0 to 5, so every stage is filled.
-        for offset in range(rng.randint(1, 3)):
-            stage = stages[(index + index // len(stages) + offset * 3) % len(stages)]
-            _seed_opportunity(rng, customer, DEALS[(index + offset) % len(DEALS)], stage)
+        if not customer.opportunities.exists():
+            # The first six customers start at stages 0 to 5, so every stage is filled.
+            for offset in range(rng.randint(1, 3)):
+                stage = stages[(index + index // len(stages) + offset * 3) % len(stages)]
+                _seed_opportunity(rng, customer, DEALS[(index + offset) % len(DEALS)], stage)
         if not customer.orders.exists():
             _seed_orders(rng, customer, [p for p in products if p.active])
 
@@ -62,19 +63,17 @@ def _seed_products() -> list[Product]:
 def _seed_opportunity(rng: random.Random, customer: Customer, name: str, stage: str) -> None:
     today = timezone.localdate()
     closed_at = timezone.now() - timedelta(days=rng.randint(1, 120))
-    Opportunity.objects.get_or_create(
+    Opportunity.objects.create(
         customer=customer,
         name=name,
-        defaults={
-            "owner": customer.owner,
-            "stage": stage,
-            "amount": Decimal(rng.randrange(10, 400) * 250),
-            "expected_close": today + timedelta(days=rng.randint(-30, 180)),
-            "won_at": closed_at if stage == Stage.WON else None,
-            "lost_at": closed_at if stage == Stage.LOST else None,
-            "lost_reason": rng.choice(LOST_REASONS) if stage == Stage.LOST else "",
-            "updated_by": customer.owner,
-        },
+        owner=customer.owner,
+        stage=stage,
+        amount=Decimal(rng.randrange(10, 400) * 250),
+        expected_close=today + timedelta(days=rng.randint(-30, 180)),
+        won_at=closed_at if stage == Stage.WON else None,
+        lost_at=closed_at if stage == Stage.LOST else None,
+        lost_reason=rng.choice(LOST_REASONS) if stage == Stage.LOST else "",
+        updated_by=customer.owner,
     )
 
 

@@ -7,6 +7,8 @@ record (400), with the same message.
 from collections.abc import Mapping
 
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crm import access as customer_access
@@ -41,6 +43,7 @@ class AssignableOwnerField(serializers.PrimaryKeyRelatedField):
         return assignable.model.objects.filter(Q(pk__in=assignable.values("pk")) | Q(pk=current_id))
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleProductField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         return access.products_visible_to(self.context["request"].user)

@@ -16,10 +16,19 @@ UNIT_PRICE_IS_CAPTURED = "unit_price is read-only: the product's price is captur
 
 
 class OrderLineSerializer(StrictNestedSerializer):
+    """One line: a product, how many of it, and its unit price as captured when the line was added."""
+
     product = VisibleProductField()
     quantity = serializers.IntegerField(min_value=1, max_value=1_000_000)
     # Accepted in input only when it repeats the captured (or current) price: a round trip passes.
     unit_price = serializers.DecimalField(**MONEY, required=False, help_text="Read-only; captured from the product.")
+
+    def validate(self, attrs):
+        # A PATCH makes every field optional, nested ones too; a line always needs both.
+        missing = [name for name in ("product", "quantity") if name not in attrs]
+        if missing:
+            raise serializers.ValidationError({name: ["This field is required."] for name in missing})
+        return attrs
 
 
 class OrderSerializer(StrictSerializer):

@@ -124,7 +124,10 @@ def _run_order_change(request, order_id, change, form):
     if not access.can_change_order(request.user, order):
         raise PermissionDenied("You may view this order but not change it.")
     if not form.is_valid():
-        message = " ".join(f"{', '.join(errors)}" for errors in form.errors.values())
+        message = " ".join(
+            f"{form[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+            for name, errors in form.errors.items()
+        )
         return _editor_answer(request, order_id, status=400, notice=message)
     try:
         change(order, form.cleaned_data["version"], form.cleaned_data)
