@@ -53,6 +53,7 @@ class OpportunityForm(forms.ModelForm):
             self.fields["owner"].help_text = "Leave empty to own it yourself." if not self.instance.pk else ""
             if self.instance.pk:
                 self.fields["owner"].initial = self.instance.owner_id
+        self.order_fields(["customer", "name", "stage", "amount", "expected_close", "probability_override"])
 
     def changes(self) -> dict:
         values = {name: value for name, value in self.cleaned_data.items() if name != "version"}

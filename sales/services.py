@@ -88,7 +88,7 @@ def opportunity_create(
     opportunity = Opportunity(customer=customer, name=name, owner=owner, updated_by=acting_user)
     for field_name, value in _only(fields, OPPORTUNITY_FIELDS).items():
         setattr(opportunity, field_name, value)
-    _enter_stage(opportunity, stage)
+    _enter_stage(opportunity, stage, clear_lost_reason=False)
     _check_lost_reason(opportunity)
     opportunity.full_clean()
     opportunity.save()

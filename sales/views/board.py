@@ -8,6 +8,7 @@ is overwritten).
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -75,7 +76,10 @@ def opportunity_move(request, opportunity_id):
 
 
 def _changed_meanwhile(request, opportunity_id) -> str:
-    current = visible_opportunity(request, opportunity_id)
+    try:
+        current = visible_opportunity(request, opportunity_id)
+    except Http404:
+        return "Someone changed this opportunity since you loaded the board; it is no longer yours to see."
     who = current.updated_by.display_name if current.updated_by else "Someone"
     return (
         f"{who} changed “{current.name}” since you loaded the board (it is now in {current.get_stage_display()}). "

@@ -58,13 +58,24 @@
     if (card.dataset.stage === column.dataset.stage) {
       return;
     }
-    var board = document.getElementById("board");
-    var query = board ? board.dataset.query : "";
     column.querySelector(".cards").prepend(card); // shown at once; the answer redraws the board
-    window.htmx.ajax("POST", card.dataset.moveUrl + (query ? "?" + query : ""), {
+    window.htmx.ajax("POST", card.dataset.moveUrl + boardQuery(), {
       target: "#board",
       swap: "outerHTML",
       values: { stage: column.dataset.stage, version: card.dataset.version },
     });
+  });
+
+  function boardQuery() {
+    var board = document.getElementById("board");
+    return board && board.dataset.query ? "?" + board.dataset.query : "";
+  }
+
+  // A card that is gone (deleted, or reassigned out of sight) answers 404: redraw the board as it is now.
+  document.addEventListener("htmx:responseError", function (event) {
+    var board = document.getElementById("board");
+    if (board && event.detail.xhr.status === 404 && event.detail.pathInfo.requestPath.indexOf("/stage/") !== -1) {
+      window.htmx.ajax("GET", board.dataset.boardUrl + boardQuery(), { target: "#board", swap: "outerHTML" });
+    }
   });
 })();

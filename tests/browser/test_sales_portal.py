@@ -114,3 +114,18 @@ def test_building_an_order_with_two_lines_and_placing_it(page, log_in, org, sale
     assert (order.status, order.total, order.lines.count()) == (OrderStatus.PLACED, Decimal("60.67"), 2)
     assert order.placed_at is not None
     assert page.csp_violations == []
+
+
+def test_a_card_deleted_meanwhile_leaves_the_board_when_dropped(page, log_in, org, sales_rep, password):
+    customer = CustomerFactory(name="Acme", owner=sales_rep)
+    card = OpportunityFactory(customer=customer, name="Gone soon", stage=Stage.PROSPECTING, amount=Decimal("10.00"))
+    log_in(sales_rep, password)
+    page.goto("/sales/pipeline/")
+    Opportunity.objects.filter(pk=card.pk).delete()
+
+    assert drag(page, card.pk, "won").status == 404
+
+    expect(page.get_by_test_id(f"card-{card.pk}")).to_have_count(0)
+    expect(page.get_by_test_id("total-won")).to_have_text("0.00 EUR")
+    expect(page.get_by_test_id("count-prospecting")).to_have_text("0")
+    assert page.csp_violations == []
