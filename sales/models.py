@@ -83,10 +83,6 @@ class Opportunity(VersionedRecord):
     def currency(self) -> str:
         return settings.CRM_CURRENCY
 
-    @property
-    def is_closed(self) -> bool:
-        return self.stage in CLOSED_STAGES
-
 
 class Product(VersionedRecord):
     sku = models.CharField("SKU", max_length=64, unique=True)

@@ -257,7 +257,9 @@ def order_update(
         _enter_status(current, status)
     if owner is not None:
         current.owner = owner
-    return _save_order(current, acting_user)
+    _save_order(current, acting_user)
+    access.forget_order_access(order)  # its owner or customer may have changed
+    return current
 
 
 @transaction.atomic
@@ -399,7 +401,6 @@ def _transitions_hint(order: Order) -> str:
 def _save_order(order: Order, acting_user: User) -> Order:
     order.updated_by = acting_user
     save_new_version(order)
-    access.forget_order_access(order)
     return order
 
 
