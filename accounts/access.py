@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from .backends import ObjectPolicy
-from .models import Role, Team, TeamKind, TeamMembership, User
+from .models import Role, Team, TeamKind, User
 
 
 @dataclass(frozen=True)
@@ -43,24 +43,23 @@ class StaffScope:
         return self.role == Role.SUPPORT or bool(self.support_team_ids & self.managed_team_ids)
 
 
-NO_IDS: frozenset[int] = frozenset()
-
-
 def staff_scope(user: User) -> StaffScope:
     """The user's place in the hierarchy, computed once per user object (one request)."""
     cached = getattr(user, "_staff_scope", None)
     if cached is not None:
         return cached
-    teams = list(
-        Team.objects.filter(Q(manager_id=user.pk) | Q(memberships__user_id=user.pk))
-        .values("id", "kind", "group_id", "manager_id")
-        .distinct()
+    # One query: the user's teams and, for the teams they manage, every member (a left join).
+    rows = list(
+        Team.objects.filter(Q(manager_id=user.pk) | Q(memberships__user_id=user.pk)).values(
+            "id", "kind", "group_id", "manager_id", "memberships__user_id"
+        )
     )
+    teams = list({row["id"]: row for row in rows}.values())
     managed_team_ids = frozenset(t["id"] for t in teams if t["manager_id"] == user.pk)
-    managed_member_ids = (
-        frozenset(TeamMembership.objects.filter(team_id__in=managed_team_ids).values_list("user_id", flat=True))
-        if managed_team_ids
-        else NO_IDS
+    managed_member_ids = frozenset(
+        row["memberships__user_id"]
+        for row in rows
+        if row["manager_id"] == user.pk and row["memberships__user_id"] is not None
     )
     scope = StaffScope(
         user_id=user.pk,

@@ -17,7 +17,7 @@ Contacts and activities follow their customer's rules.
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 
 from accounts.access import staff_scope
 from accounts.backends import ObjectPolicy
@@ -154,13 +154,14 @@ def customers_visible_to(user: User) -> QuerySet[Customer]:
 
 
 def _grants_on(scope, customer: Customer) -> list[Grant]:
+    """The grants on `customer` to the users and teams whose rights `user` has, in one query."""
     user_grants = CustomerUserObjectPermission.objects.filter(
         content_object=customer, user_id__in=scope.acting_user_ids
-    ).values_list("user_id", "user__username", "permission__codename")
+    ).values_list(Value("user"), "user_id", "user__username", "permission__codename")
     team_grants = CustomerGroupObjectPermission.objects.filter(
         content_object=customer, group_id__in=scope.grant_group_ids
-    ).values_list("group_id", "group__team__name", "permission__codename")
-    return [Grant("user", *row) for row in user_grants] + [Grant("team", *row) for row in team_grants]
+    ).values_list(Value("team"), "group_id", "group__team__name", "permission__codename")
+    return [Grant(*row) for row in user_grants.union(team_grants, all=True)]
 
 
 def customer_access_reasons(user: User, customer: Customer) -> list[Reason]:
