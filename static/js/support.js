@@ -10,7 +10,7 @@
     var minutes = Math.floor((seconds % 3600) / 60);
     var rest = seconds % 60;
     function two(n) { return (n < 10 ? "0" : "") + n; }
-    if (days) { return days + "d " + hours + "h"; }
+    if (days) { return days + "d " + hours + "h " + two(minutes) + "m " + two(rest) + "s"; }
     if (hours) { return hours + "h " + two(minutes) + "m " + two(rest) + "s"; }
     return minutes + "m " + two(rest) + "s";
   }
