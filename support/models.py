@@ -173,6 +173,7 @@ class Escalation(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_at"])]
         constraints = [models.UniqueConstraint(fields=["ticket", "level"], name="one_escalation_per_ticket_and_level")]
 
     def __str__(self) -> str:

@@ -15,6 +15,8 @@ from django.utils import timezone
 from .models import Escalation, SentEmail, Ticket
 from .survey import SURVEY_LINK_MAX_AGE, survey_token
 
+ESCALATION_KEY_PREFIX = "escalation:"
+
 
 def send_once(*, key: str, recipients: list[str], subject: str, body: str) -> bool:
     """Send the e-mail unless one was sent under `key`; True when this call sent it."""
@@ -64,7 +66,7 @@ def send_escalation_notice(*, escalation_id: int) -> bool:
     ticket = escalation.ticket
     assignee = ticket.assignee.display_name if ticket.assignee else "nobody"
     return send_once(
-        key=f"escalation:{escalation.pk}",
+        key=f"{ESCALATION_KEY_PREFIX}{escalation.pk}",
         recipients=[ticket.team.manager.email, ticket.assignee.email if ticket.assignee else ""],
         subject=f"SLA breach: {escalation.get_level_display()} on #{ticket.pk} {ticket.subject}",
         body=(

@@ -1,5 +1,6 @@
 """The customer's survey page: public (the signed link is the proof), CSRF-protected and rate-limited."""
 
+from axes.helpers import get_client_ip_address
 from django.core.cache import cache
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_protect
@@ -39,7 +40,8 @@ def survey(request, token):
 
 
 def _too_many_posts(request) -> bool:
-    key = f"support:survey-posts:{request.META.get('REMOTE_ADDR', '')}"
+    # The client's address as the log-in lockout sees it (behind a proxy: as configured for axes).
+    key = f"support:survey-posts:{get_client_ip_address(request) or ''}"
     cache.add(key, 0, timeout=SURVEY_WINDOW_SECONDS)
     try:
         return cache.incr(key) > SURVEY_POSTS_PER_WINDOW

@@ -178,3 +178,22 @@ def test_a_run_passes_over_tickets_another_run_holds(support_org, customer):
         release.set()
         holder.join(timeout=10)
     assert len(escalations.escalate_breached_tickets()) == len(tickets)
+
+
+@pytest.mark.django_db
+def test_a_notice_whose_send_failed_goes_out_on_a_later_run(
+    django_capture_on_commit_callbacks, support_org, customer, support_manager
+):
+    ticket = breached_ticket(support_org["support_team"], customer)
+    failed = Escalation.objects.create(
+        ticket=ticket, level="first_response", due_at=ticket.first_response_due_at,
+        created_at=timezone.now() - timedelta(minutes=5),
+    )  # fmt: skip
+    recent = Escalation.objects.create(ticket=ticket, level="resolution", due_at=ticket.sla_due_at)
+    SentEmail.objects.create(key=f"escalation:{failed.pk}")  # the send began, then failed: not marked sent
+
+    assert escalations.escalations_awaiting_notice() == [failed.pk]  # the recent one's task may still be queued
+    assert run_job(django_capture_on_commit_callbacks) == 0  # nothing new to record
+    assert [message.to for message in mail.outbox] == [[support_manager.email]]
+    assert escalations.escalations_awaiting_notice() == []
+    assert not SentEmail.objects.filter(key=f"escalation:{recent.pk}").exists()
