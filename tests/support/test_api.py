@@ -282,3 +282,14 @@ def test_a_user_with_no_role_in_support_gets_empty_lists(api):
     lonely = UserFactory(username="nobody", role=Role.SALES)
     assert api.as_user(lonely).get("/api/v1/tickets/").json()["results"] == []
     assert api.as_user(lonely).get("/api/v1/feedback/").json()["results"] == []
+
+
+def test_a_customer_with_tickets_is_not_deleted(api, portal, sales_manager, ticket):
+    """Tickets protect their customer: deleting it answers 400 with the reason, through the API and the portal."""
+    response = api.as_user(sales_manager).delete(f"/api/v1/customers/{ticket.customer_id}/")
+    assert response.status_code == 400
+    assert "tickets" in response.content.decode()
+    page = portal.as_user(sales_manager).post(f"/customers/{ticket.customer_id}/delete/")
+    assert page.status_code == 200
+    assert "still has tickets" in page.content.decode()
+    assert Ticket.objects.filter(pk=ticket.pk).exists()
