@@ -136,10 +136,6 @@ class Ticket(VersionedRecord):
     def is_paused(self) -> bool:
         return self.paused_at is not None
 
-    @property
-    def is_finished(self) -> bool:
-        return self.status in FINISHED_STATUSES
-
 
 class TicketMessage(TextRecord):
     """One entry of a ticket's conversation: a reply, or an internal note staff only."""
