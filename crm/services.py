@@ -83,7 +83,7 @@ def customer_delete(*, acting_user: User, customer: Customer) -> None:
     try:
         customer.delete()
     except ProtectedError as error:
-        kinds = sorted({record._meta.verbose_name_plural for record in error.protected_objects})
+        kinds = sorted({str(record._meta.verbose_name_plural) for record in error.protected_objects})
         raise ValidationError(f"This customer still has {', '.join(kinds)}; close or move them first.") from error
 
 

@@ -3,3 +3,41 @@ from django.apps import AppConfig
 
 class SupportConfig(AppConfig):
     name = "support"
+    verbose_name = "Support"
+
+    def ready(self):
+        from accounts.backends import register_object_policy
+        from accounts.models import Role
+        from accounts.roles import grant_default_permissions
+        from crm.demo import DemoSeeder, register_demo_seeder
+        from crm.navigation import register_nav_item
+        from crm.panels import CustomerPanel, register_customer_panel
+
+        from . import access, demo
+        from .views.panels import customer_tickets_panel
+
+        register_object_policy(access.ticket_object_policy())
+        register_object_policy(access.ticket_message_object_policy())
+        register_object_policy(access.feedback_object_policy())
+
+        grant_default_permissions(Role.ADMIN, ["support.*"])
+        working = [
+            f"support.{verb}_{model}" for model in ("ticket", "ticketmessage") for verb in ("view", "add", "change")
+        ]
+        feedback = ["support.view_feedback", "support.add_feedback"]
+        grant_default_permissions(Role.MANAGER, [*working, *feedback])
+        grant_default_permissions(Role.SUPPORT, [*working, *feedback])
+        grant_default_permissions(Role.SALES, ["support.view_ticket", "support.add_ticket", *feedback])
+
+        register_nav_item(label="Tickets", url_name="support-home", roles=Role.values, order=40)
+        register_nav_item(label="Feedback", url_name="support-feedback-list", roles=Role.values, order=45)
+        register_customer_panel(
+            CustomerPanel(
+                key="tickets",
+                title="Tickets",
+                template="support/panels/customer_tickets.html",
+                order=40,
+                context=customer_tickets_panel,
+            )
+        )
+        register_demo_seeder(DemoSeeder("support", 40, demo.seed_support))

@@ -213,6 +213,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+# Support: record and e-mail SLA breaches every minute (support/tasks.py); a missed run is dropped, not queued up.
+CELERY_BEAT_SCHEDULE["support-escalate-breached-tickets"] = {
+    "task": "support.tasks.escalate_breached_tickets",
+    "schedule": 60.0,
+    "options": {"expires": 55},
+}
+# The portal's address, for links in e-mails (survey links, ticket links).
+CRM_SITE_URL = os.environ.get("CRM_SITE_URL", "http://127.0.0.1:8000")
 
 
 def mailers(default_backend: str) -> dict:

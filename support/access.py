@@ -1,0 +1,362 @@
+"""Ticket and feedback access policy: ACCESS.md, "Ticket T on customer C, in support team Q"
+and "Feedback F", in one place.
+
+Tickets. The members of Q work its queue (view and change: status, priority,
+assignee, replies, internal notes, moving it to another team); the owner of C follows
+the ticket read-only. The hierarchy adds the manager of Q (view, change) and the
+manager of C's owner (view, read-only). Admins do everything; only admins delete.
+Every rule is read from the ticket's own fields (team, customer's owner) and the
+staff scope, so moving a ticket to another team moves access in the same
+transaction. Internal notes are seen only by those who may change the ticket.
+
+Feedback. Anyone who can view its ticket views it; feedback without a ticket is
+viewed by anyone who can view its customer. Staff who can view a customer record
+feedback for it; only admins change or delete feedback.
+
+Each rule answers `filter(scope, action)` (an indexed filter for lists, searches and
+counts) and `reasons(scope, record, grants)` (why it holds for one record), in the
+shape of accounts.policy.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q, QuerySet
+
+from accounts.access import staff_scope
+from accounts.backends import ObjectPolicy
+from accounts.models import Role, Team, TeamKind, User
+from accounts.policy import Reason, actions_of, reasons_for, rows_allowed
+from crm import access as customer_access
+from crm.models import Customer
+
+from .models import Feedback, Ticket, TicketMessage
+
+
+class TicketAction(models.TextChoices):
+    VIEW = "view", "view"
+    CHANGE = "change", "change (status, priority, assignee, replies, internal notes, team)"
+    DELETE = "delete", "delete"
+
+
+ALL_TICKET_ACTIONS = frozenset(TicketAction)
+QUEUE_ACTIONS = frozenset({TicketAction.VIEW, TicketAction.CHANGE})
+READ_ONLY = frozenset({TicketAction.VIEW})
+
+
+class AdminRule:
+    def __init__(self, actions: frozenset[str]):
+        self.actions = actions
+
+    def filter(self, scope, action):
+        return Q() if scope.is_admin else None
+
+    def reasons(self, scope, record, grants):
+        return [Reason("admin", self.actions)] if scope.is_admin else []
+
+
+class QueueMemberRule:
+    """Members of the ticket's support team work its queue."""
+
+    def filter(self, scope, action):
+        teams = scope.team_ids & scope.support_team_ids
+        return Q(team_id__in=teams) if action in QUEUE_ACTIONS and teams else None
+
+    def reasons(self, scope, ticket, grants):
+        if ticket.team_id in scope.team_ids & scope.support_team_ids:
+            return [Reason("member of the ticket's team", QUEUE_ACTIONS)]
+        return []
+
+
+class QueueManagerRule:
+    """The manager of the ticket's team has the rights of its members."""
+
+    def filter(self, scope, action):
+        teams = scope.managed_team_ids & scope.support_team_ids
+        return Q(team_id__in=teams) if action in QUEUE_ACTIONS and teams else None
+
+    def reasons(self, scope, ticket, grants):
+        if ticket.team_id in scope.managed_team_ids & scope.support_team_ids:
+            return [Reason("manager of the ticket's team", QUEUE_ACTIONS)]
+        return []
+
+
+class CustomerOwnerRule:
+    """The owner of the ticket's customer follows it, read-only."""
+
+    def filter(self, scope, action):
+        return Q(customer__owner_id=scope.user_id) if action == TicketAction.VIEW else None
+
+    def reasons(self, scope, ticket, grants):
+        if ticket.customer.owner_id == scope.user_id:
+            return [Reason("owner of the ticket's customer (read-only)", READ_ONLY)]
+        return []
+
+
+class ManagerOfCustomerOwnerRule:
+    """The manager of the customer's owner has the owner's rights: read-only."""
+
+    def filter(self, scope, action):
+        if action != TicketAction.VIEW or not scope.managed_member_ids:
+            return None
+        return Q(customer__owner_id__in=scope.managed_member_ids)
+
+    def reasons(self, scope, ticket, grants):
+        if ticket.customer.owner_id in scope.managed_member_ids:
+            return [Reason("manager of the owner of the ticket's customer (read-only)", READ_ONLY)]
+        return []
+
+
+TICKET_RULES = (
+    AdminRule(ALL_TICKET_ACTIONS),
+    QueueMemberRule(),
+    QueueManagerRule(),
+    CustomerOwnerRule(),
+    ManagerOfCustomerOwnerRule(),
+)
+
+
+def _is_staff(user: User) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+def tickets_for(user: User, action: str) -> QuerySet[Ticket]:
+    """The tickets on which `user` may do `action`, as one indexed filter."""
+    if not _is_staff(user):
+        return Ticket.objects.none()
+    return rows_allowed(TICKET_RULES, Ticket.objects.all(), staff_scope(user), action)
+
+
+def tickets_visible_to(user: User) -> QuerySet[Ticket]:
+    return tickets_for(user, TicketAction.VIEW)
+
+
+def ticket_access_reasons(user: User, ticket: Ticket) -> list[Reason]:
+    """Every reason that lets `user` act on `ticket` (empty: the ticket does not exist for them)."""
+    if not _is_staff(user):
+        return []
+    return reasons_for(TICKET_RULES, staff_scope(user), ticket, [])
+
+
+def ticket_actions(user: User, ticket: Ticket) -> frozenset[str]:
+    """What `user` may do with `ticket`; computed once per user and record instance."""
+    cache = ticket.__dict__.setdefault("_actions_by_user", {})
+    if user.pk not in cache:
+        cache[user.pk] = actions_of(ticket_access_reasons(user, ticket))
+    return cache[user.pk]
+
+
+def forget_ticket_access(ticket: Ticket) -> None:
+    """Drop cached answers after a change of team or customer."""
+    ticket.__dict__.pop("_actions_by_user", None)
+
+
+def can_view_ticket(user: User, ticket: Ticket) -> bool:
+    return TicketAction.VIEW in ticket_actions(user, ticket)
+
+
+def can_change_ticket(user: User, ticket: Ticket) -> bool:
+    return TicketAction.CHANGE in ticket_actions(user, ticket)
+
+
+def can_delete_ticket(user: User, ticket: Ticket) -> bool:
+    return TicketAction.DELETE in ticket_actions(user, ticket)
+
+
+def can_see_internal_notes(user: User, ticket: Ticket) -> bool:
+    return can_change_ticket(user, ticket)
+
+
+def can_claim_ticket(user: User, ticket: Ticket) -> bool:
+    """A member of the ticket's team who may change it takes it (a manager is not a member: they assign)."""
+    if not can_change_ticket(user, ticket) or ticket.assignee_id == user.pk:
+        return False
+    scope = staff_scope(user)
+    return ticket.team_id in scope.team_ids & scope.support_team_ids
+
+
+def can_work_queue_of(user: User, team: Team) -> bool:
+    """Whether `user` may change the tickets in `team`'s queue (a ticket's rights, before it exists)."""
+    if not _is_staff(user):
+        return False
+    scope = staff_scope(user)
+    return scope.is_admin or team.pk in scope.support_team_ids
+
+
+def can_create_ticket(user: User) -> bool:
+    """Support users in a team, sales users, managers and admins open tickets."""
+    if not _is_staff(user):
+        return False
+    if user.role == Role.SUPPORT:
+        return own_support_team_id(user) is not None
+    return user.is_admin or user.role in (Role.SALES, Role.MANAGER)
+
+
+def own_support_team_id(user: User) -> int | None:
+    """The support team a support user belongs to: their tickets land in its queue."""
+    if user.role != Role.SUPPORT:
+        return None
+    scope = staff_scope(user)
+    return next(iter(scope.team_ids & scope.support_team_ids), None)
+
+
+def may_choose_team_for_new_ticket(user: User) -> bool:
+    return user.role != Role.SUPPORT
+
+
+def default_team_id_for_new_ticket(user: User) -> int | None:
+    """A support user's own team; a manager of exactly one support team, that team; otherwise none."""
+    if user.role == Role.SUPPORT:
+        return own_support_team_id(user)
+    if user.role == Role.MANAGER:
+        scope = staff_scope(user)
+        managed = scope.managed_team_ids & scope.support_team_ids
+        return next(iter(managed)) if len(managed) == 1 else None
+    return None
+
+
+def support_teams() -> QuerySet[Team]:
+    """Every support team: the queues a ticket may be put in (their names are not confidential)."""
+    return Team.objects.filter(kind=TeamKind.SUPPORT)
+
+
+def assignable_users(team: Team) -> QuerySet[User]:
+    """Who may be a ticket's assignee in `team`'s queue: its active members."""
+    return User.objects.filter(team_membership__team=team, is_active=True, role=Role.SUPPORT)
+
+
+def ticket_messages_visible_to(user: User, ticket: Ticket) -> QuerySet[TicketMessage]:
+    """The ticket's conversation as `user` may see it: internal notes only for those who may change it."""
+    messages = TicketMessage.objects.filter(ticket=ticket)
+    if not can_see_internal_notes(user, ticket):
+        messages = messages.filter(internal=False)
+    return messages
+
+
+class FeedbackAction(models.TextChoices):
+    VIEW = "view", "view"
+    CHANGE = "change", "change"
+    DELETE = "delete", "delete"
+
+
+ALL_FEEDBACK_ACTIONS = frozenset(FeedbackAction)
+
+
+@dataclass(frozen=True)
+class RelatedAccess:
+    """What the user may do with the feedback's ticket and customer, for FeedbackRules' reasons."""
+
+    ticket_actions: frozenset[str]
+    customer_actions: frozenset[str]
+
+
+class TicketViewerRule:
+    """Feedback about a ticket is seen by whoever may view the ticket."""
+
+    def filter(self, scope, action):
+        if action != FeedbackAction.VIEW:
+            return None
+        visible_tickets = rows_allowed(TICKET_RULES, Ticket.objects.all(), scope, TicketAction.VIEW)
+        return Q(ticket__in=visible_tickets.values("pk"))
+
+    def reasons(self, scope, feedback, related: RelatedAccess):
+        if feedback.ticket_id is not None and TicketAction.VIEW in related.ticket_actions:
+            return [Reason("may view the ticket it is about", frozenset({FeedbackAction.VIEW}))]
+        return []
+
+
+class CustomerViewerRule:
+    """Feedback about no ticket is seen by whoever may view the customer."""
+
+    def filter(self, scope, action):
+        if action != FeedbackAction.VIEW:
+            return None
+        visible_customers = rows_allowed(
+            customer_access.RULES, Customer.objects.all(), scope, customer_access.CustomerAction.VIEW
+        )
+        return Q(ticket__isnull=True, customer__in=visible_customers.values("pk"))
+
+    def reasons(self, scope, feedback, related: RelatedAccess):
+        if feedback.ticket_id is None and customer_access.CustomerAction.VIEW in related.customer_actions:
+            return [Reason("may view the customer (feedback about no ticket)", frozenset({FeedbackAction.VIEW}))]
+        return []
+
+
+FEEDBACK_RULES = (AdminRule(ALL_FEEDBACK_ACTIONS), TicketViewerRule(), CustomerViewerRule())
+
+
+def feedback_for(user: User, action: str) -> QuerySet[Feedback]:
+    if not _is_staff(user):
+        return Feedback.objects.none()
+    return rows_allowed(FEEDBACK_RULES, Feedback.objects.all(), staff_scope(user), action)
+
+
+def feedback_visible_to(user: User) -> QuerySet[Feedback]:
+    return feedback_for(user, FeedbackAction.VIEW)
+
+
+def feedback_access_reasons(user: User, feedback: Feedback) -> list[Reason]:
+    if not _is_staff(user):
+        return []
+    related = RelatedAccess(
+        ticket_actions=ticket_actions(user, feedback.ticket) if feedback.ticket_id else frozenset(),
+        customer_actions=customer_access.customer_actions(user, feedback.customer)
+        if feedback.ticket_id is None
+        else frozenset(),
+    )
+    return reasons_for(FEEDBACK_RULES, staff_scope(user), feedback, related)
+
+
+def feedback_actions(user: User, feedback: Feedback) -> frozenset[str]:
+    return actions_of(feedback_access_reasons(user, feedback))
+
+
+def can_view_feedback(user: User, feedback: Feedback) -> bool:
+    return FeedbackAction.VIEW in feedback_actions(user, feedback)
+
+
+def can_manage_feedback(user: User) -> bool:
+    """Change and delete feedback: admins only."""
+    return _is_staff(user) and user.is_admin
+
+
+def can_record_feedback(user: User, customer: Customer, ticket: Ticket | None = None) -> bool:
+    """Staff who may view the customer (and the ticket, when the feedback is about one)."""
+    if not _is_staff(user) or not customer_access.can_view_customer(user, customer):
+        return False
+    return ticket is None or can_view_ticket(user, ticket)
+
+
+def ticket_object_policy() -> ObjectPolicy:
+    return ObjectPolicy(
+        model=Ticket,
+        checks={f"{action}_ticket": _ticket_checker(action) for action in TicketAction.values},
+    )
+
+
+def ticket_message_object_policy() -> ObjectPolicy:
+    return ObjectPolicy(
+        model=TicketMessage,
+        checks={
+            "view_ticketmessage": lambda user, message: (
+                can_see_internal_notes(user, message.ticket)
+                if message.internal
+                else can_view_ticket(user, message.ticket)
+            ),
+        },
+    )
+
+
+def feedback_object_policy() -> ObjectPolicy:
+    return ObjectPolicy(
+        model=Feedback,
+        checks={
+            "view_feedback": can_view_feedback,
+            "change_feedback": lambda user, feedback: can_manage_feedback(user),
+            "delete_feedback": lambda user, feedback: can_manage_feedback(user),
+        },
+    )
+
+
+def _ticket_checker(action: str):
+    return lambda user, ticket: action in ticket_actions(user, ticket)

@@ -1,0 +1,96 @@
+"""Reads that the portal and the API share. Each one starts from the access policy."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Avg, Count, Q, QuerySet
+
+from accounts.access import StaffScope, staff_scope
+from accounts.models import Role, User
+from crm.models import Customer
+
+from . import sla
+from .access import feedback_visible_to, ticket_messages_visible_to, tickets_visible_to
+from .models import UNRESOLVED_STATUSES, Feedback, Ticket, TicketKind, TicketMessage
+
+
+def ticket_list(*, user: User) -> QuerySet[Ticket]:
+    return tickets_visible_to(user).select_related("customer", "team", "assignee")
+
+
+def ticket_get(*, user: User, ticket_id) -> Ticket:
+    """The ticket if `user` may view it; otherwise Ticket.DoesNotExist, as if it did not exist."""
+    return ticket_list(user=user).get(pk=ticket_id)
+
+
+def ticket_conversation(*, user: User, ticket: Ticket) -> QuerySet[TicketMessage]:
+    return ticket_messages_visible_to(user, ticket).select_related("author").order_by("created_at", "id")
+
+
+def customer_tickets(*, user: User, customer: Customer, limit: int) -> list[Ticket]:
+    return list(ticket_list(user=user).filter(customer=customer).order_by("-created_at", "-id")[:limit])
+
+
+def feedback_list(*, user: User) -> QuerySet[Feedback]:
+    return feedback_visible_to(user).select_related("customer", "ticket", "recorded_by")
+
+
+def feedback_summary(feedback: QuerySet[Feedback]) -> dict:
+    """{"count", "average"} of the given feedback, in one query."""
+    return feedback.order_by().aggregate(count=Count("pk"), average=Avg("rating"))
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: str
+    # The queue's tickets among those the user may view, as a condition on them.
+    condition: Callable[[StaffScope, datetime], Q]
+
+
+def _my_teams(scope: StaffScope) -> Q:
+    return Q() if scope.is_admin else Q(team_id__in=scope.support_team_ids)
+
+
+UNRESOLVED = Q(status__in=UNRESOLVED_STATUSES)
+QUEUES = (
+    Queue("mine", "Mine", lambda scope, now: UNRESOLVED & Q(assignee_id=scope.user_id)),
+    Queue("unassigned", "My team, unassigned", lambda scope, now: UNRESOLVED & _my_teams(scope) & Q(assignee=None)),
+    Queue("team", "My team", lambda scope, now: UNRESOLVED & _my_teams(scope)),
+    Queue(
+        "breaching",
+        "Overdue or due within the hour",
+        lambda scope, now: _my_teams(scope) & sla.breached(now + sla.BREACHING_SOON),
+    ),
+    Queue("complaints", "Complaints", lambda scope, now: UNRESOLVED & _my_teams(scope) & Q(kind=TicketKind.COMPLAINT)),
+    Queue("all", "All tickets I may see", lambda scope, now: Q()),
+)
+QUEUES_BY_KEY = {queue.key: queue for queue in QUEUES}
+
+
+def queues_for(user: User) -> tuple[Queue, ...]:
+    """Support staff and admins work the queues; everyone else follows the tickets they may see."""
+    scope = staff_scope(user)
+    if scope.is_admin or scope.support_team_ids:
+        return QUEUES
+    return (QUEUES_BY_KEY["all"],)
+
+
+def default_queue_key(user: User) -> str:
+    """A support user starts with their own tickets; a manager or admin with the team's; others with all."""
+    queues = queues_for(user)
+    if len(queues) == 1:
+        return queues[0].key
+    return "mine" if user.role == Role.SUPPORT else "team"
+
+
+def queue_tickets(*, user: User, queue: Queue, now: datetime) -> QuerySet[Ticket]:
+    return ticket_list(user=user).filter(queue.condition(staff_scope(user), now))
+
+
+def queue_counts(*, user: User, queues: tuple[Queue, ...], now: datetime) -> dict[str, int]:
+    """How many tickets each queue holds, in one query."""
+    scope = staff_scope(user)
+    counts = {queue.key: Count("pk", filter=queue.condition(scope, now) or None) for queue in queues}
+    return tickets_visible_to(user).order_by().aggregate(**counts)

@@ -1,0 +1,1 @@
+"""Every write of the support context: tickets and their conversations, escalations, feedback."""

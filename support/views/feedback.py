@@ -1,0 +1,71 @@
+"""Portal pages for feedback: the list with its average rating, and recording feedback by hand."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from crm.access import customers_visible_to
+from crm.forms import apply_service_errors
+
+from .. import access, selectors
+from ..filters import FeedbackFilter
+from ..forms import FeedbackForm
+from ..models import Feedback, Ticket
+from ..services import feedback as services
+
+PAGE_SIZE = 25
+
+
+@login_required
+def feedback_list(request):
+    feedback_filter = FeedbackFilter(request.GET, queryset=selectors.feedback_list(user=request.user))
+    feedback = feedback_filter.qs if feedback_filter.is_valid() else Feedback.objects.none()
+    context = {
+        "filter": feedback_filter,
+        "summary": selectors.feedback_summary(feedback),
+        "page": Paginator(feedback.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page")),
+    }
+    return render(request, "support/feedback_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feedback_create(request):
+    """Record a customer's rating: about a ticket (?ticket=) or about a customer in general."""
+    ticket = _visible_ticket_from_query(request)
+    customers = None if ticket else customers_visible_to(request.user).order_by("name", "id")
+    form = FeedbackForm(
+        request.POST or None,
+        initial={"customer": request.GET.get("customer"), "ticket": ticket},
+        customers=customers,
+        tickets=selectors.ticket_list(user=request.user).filter(pk=ticket.pk) if ticket else None,
+    )
+    if ticket is not None and not access.can_record_feedback(request.user, ticket.customer, ticket):
+        raise PermissionDenied("You may not record feedback for this customer.")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_create(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Feedback recorded.")
+            return (
+                redirect("support-ticket-detail", ticket_id=ticket.pk) if ticket else redirect("support-feedback-list")
+            )
+    return render(request, "support/feedback_form.html", {"form": form, "ticket": ticket})
+
+
+def _visible_ticket_from_query(request) -> Ticket | None:
+    ticket_id = request.GET.get("ticket")
+    if not ticket_id:
+        return None
+    if not ticket_id.isdigit():
+        raise Http404("No such ticket.")
+    try:
+        return selectors.ticket_get(user=request.user, ticket_id=int(ticket_id))
+    except Ticket.DoesNotExist:
+        raise Http404("No such ticket.") from None
