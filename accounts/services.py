@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from .access import can_manage_users, forget_staff_scope
 from .models import Role, Team, TeamKind, TeamMembership, User
@@ -162,5 +163,9 @@ def team_update(
 def team_delete(*, acting_user: User, team: Team) -> None:
     _require_admin(acting_user)
     group = team.group
-    team.delete()
+    try:
+        team.delete()
+    except ProtectedError as error:
+        kinds = sorted({str(record._meta.verbose_name_plural) for record in error.protected_objects})
+        raise ValidationError(f"This team still has {', '.join(kinds)}; move them to another team first.") from error
     group.delete()

@@ -148,3 +148,14 @@ def test_the_schema_and_docs_are_served(org, api, sales_rep):
     assert schema.status_code == 200
     assert b"/api/v1/customers/" in schema.content
     assert api.get("/api/v1/docs/").status_code == 200
+
+
+def test_deleting_a_team_that_still_has_records_is_400_with_the_reason(org, api, admin, support_team, sales_rep):
+    from tests.factories import CustomerFactory
+    from tests.support.factories import TicketFactory
+
+    TicketFactory(customer=CustomerFactory(owner=sales_rep), team=support_team)
+    response = api.as_user(admin).delete(f"/api/v1/teams/{support_team.pk}/")
+    assert response.status_code == 400
+    assert "tickets" in str(response.json())
+    assert Team.objects.filter(pk=support_team.pk).exists()
