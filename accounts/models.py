@@ -1,5 +1,9 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
+from django.utils.crypto import salted_hmac
+
+SESSION_GENERATION_SALT = "accounts.User.session_generation"
 
 
 class Role(models.TextChoices):
@@ -13,6 +17,8 @@ class User(AbstractUser):
     """A member of staff. Exactly one role; a superuser's role is always `admin`."""
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.SALES, db_index=True)
+    # Part of every session's auth hash: raising it ends all of the user's sessions (accounts/sessions.py).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -23,7 +29,37 @@ class User(AbstractUser):
             self.role = Role.ADMIN
         # Django admin is the admins' tool; no other role reaches it.
         self.is_staff = self.role == Role.ADMIN
+        password_changed = getattr(self, "_password_changed", False) and not self._state.adding
         super().save(*args, **kwargs)
+        if password_changed:
+            from .sessions import revoke_tokens
+
+            revoke_tokens(self)
+        self._password_changed = False
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self._password_changed = True
+
+    def set_unusable_password(self):
+        super().set_unusable_password()
+        self._password_changed = True
+
+    # A session is valid while its stored hash matches: a new password (Django) or a new
+    # generation (logged out elsewhere) ends every other session of the user.
+    def get_session_auth_hash(self):
+        return self._session_auth_hash(secret=None)
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_auth_hash(secret=secret)
+
+    def _session_auth_hash(self, *, secret) -> str:
+        if not self.session_generation:
+            # Generation 0 is Django's own hash, so sessions made before this field existed stay valid.
+            return super()._get_session_auth_hash(secret=secret)
+        value = f"{self.password}:{self.session_generation}"
+        return salted_hmac(SESSION_GENERATION_SALT, value, secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def is_admin(self) -> bool:

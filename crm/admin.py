@@ -4,6 +4,7 @@
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from guardian.admin import GuardedModelAdmin
 
 from . import access
@@ -14,6 +15,7 @@ from .models import (
     CustomerGroupObjectPermission,
     CustomerShare,
     CustomerUserObjectPermission,
+    TaskFailure,
 )
 
 
@@ -89,3 +91,39 @@ class CustomerGroupGrantAdmin(CustomerGrantAdmin):
     search_fields = ["content_object__name", "group__name", "permission__codename"]
     list_select_related = ["content_object", "group", "permission"]
     autocomplete_fields = ["content_object", "group"]
+
+
+@admin.register(TaskFailure)
+class TaskFailureAdmin(admin.ModelAdmin):
+    """Background tasks that failed for good (crm/background.py). Run one again, or delete it once dealt with."""
+
+    list_display = ["task_name", "exception", "message", "retries", "failed_at"]
+    list_filter = ["task_name", "exception"]
+    search_fields = ["task_name", "message", "task_id"]
+    readonly_fields = [
+        "task_name",
+        "task_id",
+        "args",
+        "kwargs",
+        "exception",
+        "message",
+        "traceback",
+        "retries",
+        "failed_at",
+    ]
+    actions = ["run_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Run the selected tasks again (and remove them from this list)")
+    def run_again(self, request, queryset):
+        from celery import current_app
+
+        for failure in queryset:
+            task = current_app.tasks.get(failure.task_name)
+            if task is None:
+                self.message_user(request, f"No task named {failure.task_name}.", level="error")
+                continue
+            transaction.on_commit(lambda task=task, failure=failure: task.apply_async(failure.args, failure.kwargs))
+            failure.delete()

@@ -10,8 +10,9 @@ class CrmConfig(AppConfig):
         from accounts.models import Role
         from accounts.roles import grant_default_permissions
 
-        from . import access
+        from . import access, background
 
+        background.connect_signals()
         register_object_policy(access.customer_object_policy())
         register_object_policy(access.contact_object_policy())
         customer_records = ["customer", "contact", "activity"]

@@ -166,3 +166,23 @@ class CustomerShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer} shared with {self.user or self.team} ({self.level})"
+
+
+class TaskFailure(models.Model):
+    """A background task that failed for good, after its retries (crm/background.py); admins see it in Django admin."""
+
+    task_name = models.CharField(max_length=200, db_index=True)
+    task_id = models.CharField(max_length=100, blank=True)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    exception = models.CharField(max_length=200)
+    message = models.TextField(blank=True)
+    traceback = models.TextField(blank=True)
+    retries = models.PositiveIntegerField(default=0)
+    failed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-failed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} failed: {self.exception}"

@@ -6,6 +6,9 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
+# A lost database answers 503 (crm.middleware) even when it fails outside a view.
+handler500 = "crm.middleware.server_error"
+
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says; answer with the real icon.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),

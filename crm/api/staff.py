@@ -1,15 +1,20 @@
 """API v1: the signed-in user, users and teams (admins write), and token sign-in."""
 
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import generics, serializers, viewsets
+from rest_framework import generics, serializers, status, viewsets
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 
-from accounts import access, services
+from accounts import access, services, sessions
+from accounts.lockout import LockedOut
 from accounts.models import Role, Team, User
 
 from .permissions import PolicyObjectPermission
 from .serializers import StrictSerializer
+from .throttling import ScopedRateThrottle
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -121,14 +126,39 @@ class TeamViewSet(viewsets.ModelViewSet):
         services.team_delete(acting_user=self.request.user, team=instance)
 
 
-@extend_schema(
-    request=inline_serializer(
-        "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
-    ),
-    responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
-)
 class TokenView(ObtainAuthToken):
-    """POST {"username", "password"} answers {"token"}; throttled per address."""
+    """POST {"username", "password"} answers {"token"}; DELETE revokes the caller's token.
+
+    Sign-in is throttled per address (scope `token`) and, like the portal's log-in,
+    locked per username + address by django-axes after repeated failures: 429 with
+    Retry-After and a message saying so, whatever the password.
+    """
 
     throttle_scope = "token"
     throttle_classes = [ScopedRateThrottle]
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "DELETE" else []
+
+    @extend_schema(
+        request=inline_serializer(
+            "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
+        ),
+        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        credentials_valid = serializer.is_valid()
+        # axes flags the DRF request it was handed when this username + address is (now) locked out.
+        if getattr(request, "axes_locked_out", False):
+            raise LockedOut(request)
+        if not credentials_valid:
+            raise ValidationError(serializer.errors)
+        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, *args, **kwargs):
+        """Revoke the caller's token: it stops working at once. POST makes a new one."""
+        sessions.revoke_tokens(request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that its process_exception runs first: a lost database answers 503, not 500.
+    "crm.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "crm.urls"
@@ -147,6 +149,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# One answer for every lockout: the page above for the portal, JSON for the API (both 429, with Retry-After).
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The client's address, for lockouts and rate limits: REMOTE_ADDR, or with DJANGO_PROXY_COUNT trusted proxies in
+# front, the address the outermost of them saw (from X-Forwarded-For). A client cannot choose it by sending a header.
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
 
 # django-guardian stores the explicit grants; the access policies decide, so its own
 # backend and its anonymous user are not used.
@@ -169,15 +177,17 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "crm.api.errors.api_exception_handler",
+    # Rates are read at each request (crm/api/throttling.py); a rate of None switches a scope off.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "crm.api.throttling.AnonRateThrottle",
+        "crm.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "60/min"),
         "user": os.environ.get("API_THROTTLE_USER", "1200/min"),
         "token": os.environ.get("API_THROTTLE_TOKEN", "10/min"),
     },
+    "NUM_PROXIES": PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

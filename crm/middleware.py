@@ -1,0 +1,62 @@
+"""When the database cannot be reached, answer 503 rather than 500.
+
+A lost connection, a database that is restarting, a statement timeout or a deadlock
+raise OperationalError or InterfaceError. Nothing was written: every write runs in one
+transaction.atomic, which the error rolls back (and an unreachable database commits
+nothing). The client may simply try again, so the answer is 503 with Retry-After: a
+JSON body for the API, a short page for the portal. The page is rendered without the
+database (no base template, no context processors that would look up the user).
+"""
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.views import defaults
+
+logger = logging.getLogger("crm.database")
+
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 10
+API_PREFIX = "/api/"
+UNAVAILABLE_DETAIL = "The service cannot reach its database just now; nothing was changed. Try again in a moment."
+SERVER_ERROR_DETAIL = "Something went wrong on our side; the error was logged."
+
+
+def is_api_request(request) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+def database_unavailable_response(request) -> HttpResponse:
+    if is_api_request(request):
+        response = JsonResponse({"detail": UNAVAILABLE_DETAIL}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html", {"detail": UNAVAILABLE_DETAIL}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DATABASE_UNAVAILABLE):
+            return None
+        logger.error("Database unavailable during %s %s", request.method, request.path, exc_info=exception)
+        return database_unavailable_response(request)
+
+
+def server_error(request, template_name="500.html"):
+    """handler500: also catches a lost database outside the view (a middleware's session save, say)."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_UNAVAILABLE):
+        return database_unavailable_response(request)
+    if is_api_request(request):
+        return JsonResponse({"detail": SERVER_ERROR_DETAIL}, status=500)
+    return defaults.server_error(request, template_name=template_name)
