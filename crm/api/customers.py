@@ -1,5 +1,6 @@
 """API v1: customers, their shares, and contacts. Thin: the services decide."""
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -16,10 +17,18 @@ from .serializers import StrictSerializer
 
 
 class OwnerField(serializers.PrimaryKeyRelatedField):
-    """An owner may be any user this user may assign; others are answered as no such user."""
+    """An owner may be any user this user may assign; others are answered as no such user.
+
+    The customer's current owner also passes, so that a PUT sending the record back as it
+    was read is accepted from whoever may change it (not only from those who may reassign it).
+    """
 
     def get_queryset(self):
-        return access.owners_assignable_by(self.context["request"].user)
+        assignable = access.owners_assignable_by(self.context["request"].user)
+        instance = getattr(self.parent, "instance", None)
+        if instance is None or getattr(instance, "owner_id", None) is None:
+            return assignable
+        return User.objects.filter(Q(pk__in=assignable.values("pk")) | Q(pk=instance.owner_id))
 
 
 class CustomerSerializer(StrictSerializer):
