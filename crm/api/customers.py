@@ -67,6 +67,7 @@ class CustomerViewSet(viewsets.ModelViewSet):
         return access.can_create_customer(user)
 
     def perform_create(self, serializer):
+        serializer.validated_data.pop("expected_version", None)  # a new record has no version to be based on
         serializer.instance = services.customer_create(acting_user=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):

@@ -5,7 +5,8 @@ class PolicyObjectPermission(BasePermission):
     """Refuses a write on a record the user may view but not change (403) before the body is read.
 
     It asks `user.has_perm(perm, record)`, which the access policy answers; reading is
-    already limited by each view's queryset, which starts from `visible_to(user)`.
+    already limited by each view's queryset, which starts from `visible_to(user)`. A
+    refusal says what was refused (DRF shows `message`), never more than the user may see.
     """
 
     perms_by_method = {
@@ -13,13 +14,18 @@ class PolicyObjectPermission(BasePermission):
         "PATCH": "{app_label}.change_{model_name}",
         "DELETE": "{app_label}.delete_{model_name}",
     }
+    verbs_by_method = {"PUT": "change", "PATCH": "change", "DELETE": "delete"}
 
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):
             return False
         check_create = getattr(view, "check_create_permission", None)
         if request.method == "POST" and getattr(view, "action", None) == "create" and check_create:
-            return check_create(request.user)
+            allowed = check_create(request.user)
+            if not allowed:
+                model = view.get_serializer_class().Meta.model
+                self.message = f"Your role may not create {model._meta.verbose_name_plural}."
+            return allowed
         return True
 
     def has_object_permission(self, request, view, obj):
@@ -28,4 +34,9 @@ class PolicyObjectPermission(BasePermission):
         perm = self.perms_by_method[request.method].format(
             app_label=obj._meta.app_label, model_name=obj._meta.model_name
         )
-        return request.user.has_perm(perm, obj)
+        allowed = request.user.has_perm(perm, obj)
+        if not allowed:
+            self.message = (
+                f"You may view this {obj._meta.verbose_name} but not {self.verbs_by_method[request.method]} it."
+            )
+        return allowed

@@ -46,8 +46,6 @@ from collections import Counter
 
 import pytest
 from django.contrib import admin
-from django.db import transaction
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -66,7 +64,7 @@ from .routes import (
     admin_model_routes,
     admin_page_kind,
 )
-from .world import API_PRINCIPALS, PORTAL_PRINCIPALS, STAFF, build_world, deactivate
+from .world import API_PRINCIPALS, PORTAL_PRINCIPALS
 
 pytestmark = pytest.mark.django_db
 
@@ -74,20 +72,6 @@ API_PREFIX = "api/v1/"
 ADMIN_PREFIX = "admin/"
 # Views the resolver serves under api/v1/ that the schema does not describe (rows in API_EXTRA_ROUTES).
 API_VIEWS_OUTSIDE_THE_SCHEMA = {APIRootView, SpectacularAPIView, SpectacularSwaggerSplitView}
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """The world, built once per module (and test worker) in a transaction that is rolled back at the end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        built = build_world()
-        for principal in (*STAFF, "inactive"):
-            client = Client()
-            client.force_login(built.users[principal], backend="accounts.backends.RoleModelBackend")
-            built.sessions[principal] = client.cookies["sessionid"].value
-        deactivate(built)
-        yield built
-        transaction.set_rollback(True)
 
 
 def resolver_routes(patterns=None, prefix: str = ""):
