@@ -1,5 +1,6 @@
 """API v1: the signed-in user, users and teams (admins write), and token sign-in."""
 
+from axes.handlers.proxy import AxesProxyHandler
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -154,7 +155,10 @@ class TokenView(ObtainAuthToken):
             raise LockedOut(request)
         if not credentials_valid:
             raise ValidationError(serializer.errors)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        # A sign-in like the portal's for axes: logged, and it clears this username + address's failures.
+        AxesProxyHandler.user_logged_in(sender=type(self), request=request, user=user)
+        token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
     @extend_schema(request=None, responses={204: None})
