@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from .api.filtering import IdFilter
 from .models import Contact, Customer
 
 CUSTOMER_ORDERINGS = ("name", "-name", "created_at", "-created_at", "updated_at", "-updated_at", "id", "-id")
@@ -17,7 +18,7 @@ def search_customers(queryset, name, value):
 
 class CustomerFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method=search_customers, label="Search", max_length=200)
-    owner = django_filters.NumberFilter(field_name="owner_id")
+    owner = IdFilter(field_name="owner_id")
     industry = django_filters.CharFilter(lookup_expr="iexact", max_length=100)
     updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     updated_before = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="lt")
@@ -41,6 +42,7 @@ def search_contacts(queryset, name, value):
 
 class ContactFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method=search_contacts, max_length=200)
+    customer = IdFilter(field_name="customer_id")
 
     class Meta:
         model = Contact

@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import Q
 
+from crm.api.filtering import IdFilter, as_record_id
+
 from .models import Opportunity, Order, OrderStatus, Product, Stage
 
 OPPORTUNITY_ORDERINGS = (
@@ -37,8 +39,8 @@ def _search(*fields):
 class OpportunityFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method=_search("name", "customer__name"), label="Search", max_length=200)
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices)
-    owner = django_filters.NumberFilter(field_name="owner_id")
-    customer = django_filters.NumberFilter(field_name="customer_id")
+    owner = IdFilter(field_name="owner_id")
+    customer = IdFilter(field_name="customer_id")
     # ?expected_close_after=2026-01-01&expected_close_before=2026-03-31 (both inclusive)
     expected_close = django_filters.DateFromToRangeFilter()
 
@@ -52,16 +54,16 @@ def search_orders(queryset, name, value):
     if not value:
         return queryset
     condition = Q(customer__name__icontains=value)
-    if value.isdigit():
-        condition |= Q(pk=int(value))
+    if (order_id := as_record_id(value)) is not None:
+        condition |= Q(pk=order_id)
     return queryset.filter(condition)
 
 
 class OrderFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method=search_orders, label="Search", max_length=200)
     status = django_filters.MultipleChoiceFilter(choices=OrderStatus.choices)
-    owner = django_filters.NumberFilter(field_name="owner_id")
-    customer = django_filters.NumberFilter(field_name="customer_id")
+    owner = IdFilter(field_name="owner_id")
+    customer = IdFilter(field_name="customer_id")
     # ?placed_at_after=2026-01-01&placed_at_before=2026-01-31 (whole days, both inclusive)
     placed_at = django_filters.DateFromToRangeFilter()
 

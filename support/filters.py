@@ -4,6 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
+from crm.api.filtering import IdFilter, WholeNumberFilter, as_record_id
+
 from . import sla
 from .models import Feedback, FeedbackSource, Ticket, TicketKind, TicketPriority, TicketStatus
 
@@ -26,8 +28,8 @@ def search_tickets(queryset, name, value):
     if not value:
         return queryset
     condition = Q(subject__icontains=value) | Q(description__icontains=value) | Q(customer__name__icontains=value)
-    if value.lstrip("#").isdigit():
-        condition |= Q(pk=int(value.lstrip("#")))
+    if (ticket_id := as_record_id(value)) is not None:
+        condition |= Q(pk=ticket_id)
     return queryset.filter(condition)
 
 
@@ -49,10 +51,10 @@ class TicketFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=TicketStatus.choices)
     priority = django_filters.ChoiceFilter(choices=TicketPriority.choices)
     kind = django_filters.ChoiceFilter(choices=TicketKind.choices)
-    team = django_filters.NumberFilter(field_name="team_id")
-    assignee = django_filters.NumberFilter(field_name="assignee_id")
+    team = IdFilter(field_name="team_id")
+    assignee = IdFilter(field_name="assignee_id")
     unassigned = django_filters.BooleanFilter(method=filter_unassigned)
-    customer = django_filters.NumberFilter(field_name="customer_id")
+    customer = IdFilter(field_name="customer_id")
     breached = django_filters.BooleanFilter(method=filter_breached, label="SLA breached now")
 
     class Meta:
@@ -61,9 +63,9 @@ class TicketFilter(django_filters.FilterSet):
 
 
 class FeedbackFilter(django_filters.FilterSet):
-    customer = django_filters.NumberFilter(field_name="customer_id")
-    ticket = django_filters.NumberFilter(field_name="ticket_id")
-    rating = django_filters.NumberFilter(field_name="rating")
+    customer = IdFilter(field_name="customer_id")
+    ticket = IdFilter(field_name="ticket_id")
+    rating = WholeNumberFilter(field_name="rating", min_value=1, max_value=5)
     source = django_filters.ChoiceFilter(choices=FeedbackSource.choices)
 
     class Meta:

@@ -1,5 +1,6 @@
 """API v1: the signed-in user, users and teams (admins write), and token sign-in."""
 
+import django_filters
 from axes.handlers.proxy import AxesProxyHandler
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status, viewsets
@@ -13,6 +14,7 @@ from accounts import access, services, sessions
 from accounts.lockout import LockedOut
 from accounts.models import Role, Team, User
 
+from .filtering import IdFilter
 from .permissions import PolicyObjectPermission
 from .serializers import StrictSerializer
 from .throttling import ScopedRateThrottle
@@ -101,10 +103,18 @@ class TeamSerializer(StrictSerializer):
         return None if access.can_manage_users(self.context["request"].user) else set()
 
 
+class TeamFilter(django_filters.FilterSet):
+    manager = IdFilter(field_name="manager_id")  # no existence check: a filter tells nobody which users exist
+
+    class Meta:
+        model = Team
+        fields = ["kind", "manager"]
+
+
 class TeamViewSet(viewsets.ModelViewSet):
     serializer_class = TeamSerializer
     permission_classes = [PolicyObjectPermission]
-    filterset_fields = ["kind", "manager"]
+    filterset_class = TeamFilter
     ordering_fields = ["name", "id"]
 
     def get_queryset(self):
