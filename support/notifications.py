@@ -3,8 +3,13 @@
 A task may run twice (acks_late redelivers it after a lost worker, and a job may be
 enqueued twice): `send_once` locks the key's SentEmail row, and a row already marked
 sent stops the second run. The e-mail goes out inside that transaction, so a failed
-send leaves nothing marked and a retry sends it.
+send leaves nothing marked and a retry sends it. A worker that dies after the mail
+server took the e-mail and before the row was marked makes the next run send it again:
+both copies carry the same Message-ID (from the key), by which mail clients drop one.
 """
+
+import hashlib
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -18,6 +23,12 @@ from .survey import SURVEY_LINK_MAX_AGE, survey_token
 ESCALATION_KEY_PREFIX = "escalation:"
 
 
+def message_id_for(key: str) -> str:
+    """The same for every attempt at one e-mail."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return f"<{digest}@{urlsplit(settings.CRM_SITE_URL).hostname or 'crm.invalid'}>"
+
+
 def send_once(*, key: str, recipients: list[str], subject: str, body: str) -> bool:
     """Send the e-mail unless one was sent under `key`; True when this call sent it."""
     recipients = sorted({address for address in recipients if address})
@@ -26,7 +37,8 @@ def send_once(*, key: str, recipients: list[str], subject: str, body: str) -> bo
         if record.sent_at is not None:
             return False
         if recipients:
-            EmailMessage(subject=subject, body=body, to=recipients).send()
+            headers = {"Message-ID": message_id_for(key)}
+            EmailMessage(subject=subject, body=body, to=recipients, headers=headers).send()
         record.recipients = ", ".join(recipients)
         record.subject = subject[:300]
         record.sent_at = timezone.now()
