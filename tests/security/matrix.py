@@ -216,6 +216,14 @@ def url_params(world: World, target: str | None) -> dict:
 
 def ask(route: Route, case: Case) -> object:
     """Send the route's request as the principal, inside a savepoint that is rolled back: nothing it writes stays."""
+    with transaction.atomic():
+        response = send(route, case)
+        transaction.set_rollback(True)
+    return response
+
+
+def send(route: Route, case: Case) -> object:
+    """Send the route's request as the principal (in the caller's transaction)."""
     url = route.url(case)
     data = _resolve(route.data, case)
     if route.method == "PUT" and data is None:
@@ -232,17 +240,13 @@ def ask(route: Route, case: Case) -> object:
     if query:
         url = f"{url}?{'&'.join(f'{key}={value}' for key, value in query.items())}"
     cache.clear()  # rate limits count in the cache
-    with transaction.atomic():
-        if route.surface == API and data is not None:
-            response = client.generic(
-                route.method, url, json.dumps(data, default=str), content_type="application/json", **headers
-            )
-        elif route.method == "POST":
-            response = client.post(url, data or {}, **headers)
-        else:
-            response = client.generic(route.method, url, **headers)
-        transaction.set_rollback(True)
-    return response
+    if route.surface == API and data is not None:
+        return client.generic(
+            route.method, url, json.dumps(data, default=str), content_type="application/json", **headers
+        )
+    if route.method == "POST":
+        return client.post(url, data or {}, **headers)
+    return client.generic(route.method, url, **headers)
 
 
 def representation(world: World, url: str) -> dict:

@@ -442,3 +442,82 @@ def test_portal_forms_ignore_fields_they_do_not_have(row, world):
         assert after["total"] == before["total"] + world.objects["product_spare"].unit_price
         assert all(price > 0 for price in lines)
     assert isinstance(after.get("updated_at", datetime.now(UTC)), datetime)
+
+
+# Every portal form, sent the hostile fields it does not have: they are ignored, never stored.
+
+HOSTILE_EXTRAS = {
+    "owner": u("other_rep"),
+    "team": r("team_support_b"),
+    "assignee": u("other_support_rep"),
+    "customer": r("cust_mgr"),
+    "author": u("admin"),
+    "created_at": LONG_AGO,
+    "updated_at": LONG_AGO,
+    "placed_at": LONG_AGO,
+    "total": "0.01",
+    "unit_price": "0.01",
+    "amount": "0.01",
+    "role": "admin",
+    "is_superuser": "on",
+    "is_staff": "on",
+    "id": "424242",
+}
+# The columns a hostile field would change, if it were taken.
+GUARDED_COLUMNS = {
+    "owner": "owner_id",
+    "team": "team_id",
+    "assignee": "assignee_id",
+    "customer": "customer_id",
+    "author": "author_id",
+    "created_at": "created_at",
+    "placed_at": "placed_at",
+    "total": "total",
+    "unit_price": "unit_price",
+    "id": "id",
+}
+
+
+def portal_post_rows():
+    from .routes import PORTAL_ROUTES
+
+    return [
+        route
+        for route in PORTAL_ROUTES
+        if route.method == "POST" and route.targets[0] and route.targets[0] in _record_names()
+    ]
+
+
+def _record_names():
+    from .world import KINDS
+
+    return {name for names in KINDS.values() for name in names}
+
+
+@pytest.mark.parametrize("route", portal_post_rows(), ids=lambda route: f"{route.route}{' htmx' if route.htmx else ''}")
+def test_every_portal_form_ignores_hostile_fields(route, world):
+    from .matrix import Case, send
+    from .world import STAFF
+
+    for target in route.targets:
+        allowed = [principal for principal in STAFF if route.expect(Case("portal", principal, target, world)) < 400]
+        if not allowed:
+            continue
+        case = Case("portal", allowed[-1], target, world)  # the least privileged of those it allows
+        own = route.data(case) if callable(route.data) else dict(route.data or {})
+        extras = resolve({name: value for name, value in HOSTILE_EXTRAS.items() if name not in own}, world)
+        hostile = type(route)(**{**route.__dict__, "data": {**own, **extras}})
+        guarded = {GUARDED_COLUMNS[name]: value for name, value in extras.items() if name in GUARDED_COLUMNS}
+        with transaction.atomic():
+            before, users_before = snapshot(world, (target,))[target], privileges()
+            response = send(hostile, case)
+            after, users_after = snapshot(world, (target,))[target], privileges()
+            transaction.set_rollback(True)
+        assert response.status_code < 500, (target, case.principal, response.status_code)
+        assert before is not None
+        for column, sent in guarded.items():
+            if after is None or column not in after or after[column] == before[column]:
+                continue  # deleted (a delete form), or unchanged
+            taken = str(after[column]) == str(sent) or str(after[column]).startswith("2000-01-01")
+            assert not taken, f"{route.route} as {case.principal} stored the hostile {column}={sent}"
+        assert users_after == users_before
