@@ -17,9 +17,10 @@ A route without a row fails test_every_*_route_is_in_the_matrix: the table must 
 How to add a route (a new page, fragment, export or API endpoint)
 -----------------------------------------------------------------
 1. In routes.py, add a `Route` to PORTAL_ROUTES (portal) or API_ROUTES (API). Its first
-   argument is the URL pattern exactly as the resolver prints it (for `path("exports/customers.csv",
-   ...)` included under `crm/`, that is "crm/exports/customers.csv"), or, for the API, "METHOD /api/v1/..."
-   exactly as the schema names it (run `manage.py spectacular` to see it). One row per method.
+   argument is the URL pattern exactly as the resolver prints it (for `path("export.csv", ...)` in
+   sales/urls.py, included at "sales/", that is "sales/export.csv"; with converters as written:
+   "sales/orders/<int:order_id>/"), or, for the API, "METHOD /api/v1/..." exactly as the schema
+   names it (`manage.py spectacular` prints it). One row per method (and one per htmx variant).
 2. Say what each principal gets with an expectation helper:
    - `needs("v", 200, ...)` for a route about one record (targets=...): allowed -> 200,
      may view but not do it -> 403, may not view -> 404, signed out -> 302/401;
@@ -33,9 +34,19 @@ How to add a route (a new page, fragment, export or API endpoint)
    An export answering CSV is read by marker too: put the record's name in it, and the check applies.
 5. If the route needs a new kind of record, add it to world.py: create it in build_world() with its
    marker in a visible text field, add its name to KINDS, and write who may do what with it in
-   ACCESS (from ACCESS.md, by hand: never by calling the access policy).
+   ACCESS (from ACCESS.md, by hand: never by calling the access policy). If its pages tag rows with
+   data-<kind>-id, add the kind to matrix.DATA_ID (and to MARKED_KINDS if its text carries the marker).
 6. Run `pytest tests/security/test_authorization_matrix.py -k "<your route>"`; a failure lists every
    unexpected answer as "METHOD route on target as principal: problem".
+
+For example (rows another branch might add):
+
+    Route("customers/export.csv", "GET", signed_in(200), lists=(Listing("customer", by_marker=True),)),
+    Route("sales/dashboard/", "GET", pipeline_page(200), figures=board_figures),
+    Route("customers/<int:customer_id>/access/", "GET", when(lambda case: case.role in {"admin", "manager"}, 200,
+          refused=404), targets=CUSTOMERS),
+    Route("GET /api/v1/customers/{id}/history/", "GET", needs("v", 200), targets=CUSTOMERS),
+    Route("POST /api/v1/customers/import/", "POST", when(creates_records, 201), data={...}),
 
 Admin pages are generated from admin.site's registry (every ModelAdmin's pages); a custom admin
 view that is not one of the pages ADMIN_PAGES knows fails test_every_admin_page_is_in_the_matrix.
