@@ -38,9 +38,19 @@ def creates_records(case: Case) -> bool:
     return case.role in CREATOR_ROLES
 
 
+def opens_tickets(case: Case) -> bool:
+    """Support users open tickets in their own team's queue: one in no team has none to open them in."""
+    return case.principal != "lone_support_rep"
+
+
+def on_a_viewable_customer(ok):
+    """A form creating a record on a customer: with no customer to choose, the form answers its error (200)."""
+    return lambda case: ok if any(case.can("v", name) for name in CUSTOMERS) else 200
+
+
 def pipeline_page(ok):
     """Pipeline pages do not exist for support users (404)."""
-    return signed_in(lambda case: ok if sees_pipeline(case) else 404)
+    return signed_in(lambda case: (ok(case) if callable(ok) else ok) if sees_pipeline(case) else 404)
 
 
 def draft_only(draft_status, placed_status):
@@ -212,7 +222,7 @@ PORTAL_ROUTES = [
     Route(
         "sales/opportunities/new/",
         "POST",
-        pipeline_page(302),
+        pipeline_page(on_a_viewable_customer(302)),
         data=lambda case: {
             "customer": case.pk(case.viewable_customer()),
             "name": "New deal",
@@ -251,7 +261,7 @@ PORTAL_ROUTES = [
     Route(
         "sales/orders/new/",
         "POST",
-        when(creates_records, 302),
+        when(creates_records, on_a_viewable_customer(302)),
         data=lambda case: {"customer": case.pk(case.viewable_customer()), "owner": case.own_or_named_owner()},
     ),
     Route(
@@ -331,11 +341,11 @@ PORTAL_ROUTES = [
         note="a team's queues exist for its members, its manager and admins",
     ),
     Route("support/queues/<slug:queue_key>/", "GET", signed_in(404), targets=("queue:nonsense",)),
-    Route("support/tickets/new/", "GET", signed_in(200)),
+    Route("support/tickets/new/", "GET", when(opens_tickets, 200)),
     Route(
         "support/tickets/new/",
         "POST",
-        signed_in(302),
+        when(opens_tickets, on_a_viewable_customer(302)),
         data=lambda case: {
             "customer": case.pk(case.viewable_customer()),
             "subject": "New ticket",
@@ -416,7 +426,7 @@ PORTAL_ROUTES = [
     Route(
         "support/feedback/new/",
         "POST",
-        signed_in(302),
+        signed_in(on_a_viewable_customer(302)),
         data=lambda case: {"customer": case.pk(case.viewable_customer()), "rating": 4},
     ),
     Route(
@@ -621,7 +631,7 @@ API_ROUTES = [
     Route(
         "POST /api/v1/tickets/",
         "POST",
-        create_on_customer(201),
+        create_on_customer(201, may_create=opens_tickets),
         targets=CUSTOMERS,
         data=lambda case: {"customer": case.pk(), "subject": "New", "team": case.pk("team_support")},
     ),

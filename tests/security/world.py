@@ -17,6 +17,8 @@ Principals (tests/conftest.py's personas, plus those who must be refused):
     other_rep        salesperson in Sales B
     support_manager  manages "Support": support_rep
     support_rep      support user in Support
+    lone_support_rep support user in no team (the customer directory, but no queue)
+    outsider         salesperson in no team, with no relation to any record
     anonymous        no credentials
     inactive         a deactivated user, with a session and a token made while active
     revoked          (API only) a token that was revoked
@@ -68,6 +70,8 @@ STAFF = (
     "other_rep",
     "support_manager",
     "support_rep",
+    "lone_support_rep",
+    "outsider",
 )
 PORTAL_PRINCIPALS = (*STAFF, "anonymous", "inactive")
 API_PRINCIPALS = (*STAFF, "anonymous", "inactive", "revoked")
@@ -81,6 +85,8 @@ ROLES = {
     "teammate": Role.SALES,
     "other_rep": Role.SALES,
     "support_rep": Role.SUPPORT,
+    "lone_support_rep": Role.SUPPORT,
+    "outsider": Role.SALES,
 }
 
 # ACCESS.md, per record: principal -> the actions they have (absent: none; the record does not exist for them).
@@ -96,6 +102,7 @@ ACCESS: dict[str, dict[str, str]] = {
         "sales_rep": "vcs",  # owner
         "support_manager": "v",  # support directory (manager of a support team)
         "support_rep": "v",  # support directory
+        "lone_support_rep": "v",  # support directory, team or not
     },
     "cust_other": {
         "admin": ALL_CUSTOMER,
@@ -106,12 +113,14 @@ ACCESS: dict[str, dict[str, str]] = {
         "sales_manager": "vc",  # the hierarchy: teammate's edit share, and the team's view share
         "support_manager": "v",
         "support_rep": "v",
+        "lone_support_rep": "v",
     },
     "cust_mgr": {
         "admin": ALL_CUSTOMER,
         "sales_manager": ALL_CUSTOMER,  # a manager who owns a record is its own manager
         "support_manager": "v",
         "support_rep": "v",
+        "lone_support_rep": "v",
     },
     # Opportunity P: view and change O; delete and reassign the manager of O; support never.
     "opp_rep": {"admin": ALL_SALES, "sales_manager": ALL_SALES, "sales_rep": "vc"},
@@ -124,6 +133,7 @@ ACCESS: dict[str, dict[str, str]] = {
         "sales_rep": "vc",
         "support_manager": "v",
         "support_rep": "v",
+        "lone_support_rep": "v",
     },
     "order_other": {
         "admin": ALL_SALES,
@@ -134,6 +144,7 @@ ACCESS: dict[str, dict[str, str]] = {
         "sales_manager": "v",
         "support_manager": "v",
         "support_rep": "v",
+        "lone_support_rep": "v",
     },
     # Product: every staff user views; admins change and delete.
     "product": dict.fromkeys(STAFF, "v") | {"admin": "vcd"},
@@ -151,7 +162,13 @@ ACCESS: dict[str, dict[str, str]] = {
     # Feedback F: view whoever can view T (or C, without T); change and delete admins.
     "fb_ticket": {"admin": "vcd", "support_manager": "v", "support_rep": "v", "sales_rep": "v", "sales_manager": "v"},
     "fb_other": {"admin": "vcd", "other_rep": "v", "other_manager": "v"},
-    "fb_customer": {"admin": "vcd", "sales_manager": "v", "support_manager": "v", "support_rep": "v"},
+    "fb_customer": {
+        "admin": "vcd",
+        "sales_manager": "v",
+        "support_manager": "v",
+        "support_rep": "v",
+        "lone_support_rep": "v",
+    },
     # Teams: admins all; a manager the teams they manage; a member their own team.
     "team_a": {"admin": "vcd", "sales_manager": "v", "sales_rep": "v", "teammate": "v"},
     "team_b": {"admin": "vcd", "other_manager": "v", "other_rep": "v"},
