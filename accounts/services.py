@@ -113,7 +113,8 @@ def _set_members(team: Team, members: Iterable[User]) -> None:
     wanted = {member.pk for member in members}
     TeamMembership.objects.filter(team=team).exclude(user_id__in=wanted).delete()
     existing = set(TeamMembership.objects.filter(team=team).values_list("user_id", flat=True))
-    TeamMembership.objects.bulk_create(TeamMembership(team=team, user_id=pk) for pk in wanted - existing)
+    for user_id in sorted(wanted - existing):  # one by one, so that each membership reaches the audit trail
+        TeamMembership.objects.create(team=team, user_id=user_id)
 
 
 @transaction.atomic

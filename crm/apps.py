@@ -11,7 +11,10 @@ class CrmConfig(AppConfig):
         from accounts.roles import grant_default_permissions
 
         from . import access
+        from .audit import actor, customers
 
+        customers.register()  # the audit trail of customers, contacts, shares, roles and teams
+        actor.connect_task_signals()
         register_object_policy(access.customer_object_policy())
         register_object_policy(access.contact_object_policy())
         customer_records = ["customer", "contact", "activity"]

@@ -166,3 +166,7 @@ class CustomerShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer} shared with {self.user or self.team} ({self.level})"
+
+
+# The audit trail's entry (django-auditlog's AUDITLOG_LOGENTRY_MODEL) lives in crm.audit.
+from .audit.models import AuditEntry  # noqa: E402, F401

@@ -13,7 +13,7 @@ class SupportConfig(AppConfig):
         from crm.navigation import register_nav_item
         from crm.panels import CustomerPanel, register_customer_panel
 
-        from . import access, demo
+        from . import access, audit, demo
         from .views.panels import customer_tickets_panel
 
         register_object_policy(access.ticket_object_policy())
@@ -41,3 +41,4 @@ class SupportConfig(AppConfig):
             )
         )
         register_demo_seeder(DemoSeeder("support", 40, demo.seed_support))
+        audit.register()

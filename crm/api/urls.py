@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from .customers import ContactViewSet, CustomerShareViewSet, CustomerViewSet
+from .history import RecordHistoryView
 from .staff import MeView, TeamViewSet, TokenView, UserViewSet
 
 router = DefaultRouter()
@@ -15,6 +16,7 @@ router.register(r"customers/(?P<customer_pk>\d+)/shares", CustomerShareViewSet, 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
+    path("history/<slug:record_type>/<int:record_id>/", RecordHistoryView.as_view(), name="api-record-history"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

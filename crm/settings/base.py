@@ -247,3 +247,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Audit trail (crm/audit): django-auditlog records every change of the registered models as a
+# crm.AuditEntry; the middleware names the acting user (read when the entry is written, so that
+# DRF's token users count too). auditlog's app goes before ours, so that crm's admin replaces its own.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("accounts"), "auditlog")
+MIDDLEWARE.append("crm.audit.actor.AuditActorMiddleware")
+AUDITLOG_LOGENTRY_MODEL = "crm.AuditEntry"
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_STORE_JSON_CHANGES = False

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import customers, home
+from . import customers, history, home
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("history/<slug:record_type>/<int:record_id>/", history.record_history, name="record-history"),
     path("customers/", customers.customer_list, name="customer-list"),
     path("customers/new/", customers.customer_create, name="customer-create"),
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer-detail"),
