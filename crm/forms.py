@@ -84,3 +84,8 @@ class ShareForm(forms.Form):
             if cleaned["user"] is None:
                 self.add_error("username", "No active user has this username.")
         return cleaned
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label="The file holds", choices=[("customers", "Customers"), ("contacts", "Contacts")])
+    file = forms.FileField(label="CSV file (UTF-8, first line: the column names)")

@@ -170,3 +170,4 @@ class CustomerShare(models.Model):
 
 # The audit trail's entry (django-auditlog's AUDITLOG_LOGENTRY_MODEL) lives in crm.audit.
 from .audit.models import AuditEntry  # noqa: E402, F401
+from .imports.models import ImportJob, ImportRowError  # noqa: E402, F401

@@ -256,3 +256,9 @@ MIDDLEWARE.append("crm.audit.actor.AuditActorMiddleware")
 AUDITLOG_LOGENTRY_MODEL = "crm.AuditEntry"
 AUDITLOG_DISABLE_REMOTE_ADDR = True
 AUDITLOG_STORE_JSON_CHANGES = False
+
+# CSV import (crm/imports): rows per committed batch, the largest upload, and when a queued or running
+# import that shows no progress may be resumed by its user.
+CRM_IMPORT_BATCH_SIZE = int(os.environ.get("CRM_IMPORT_BATCH_SIZE", "500"))
+CRM_IMPORT_MAX_BYTES = int(os.environ.get("CRM_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+CRM_IMPORT_STALLED_AFTER_SECONDS = int(os.environ.get("CRM_IMPORT_STALLED_AFTER_SECONDS", "300"))
