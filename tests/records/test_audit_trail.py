@@ -9,7 +9,7 @@ import pytest
 from celery import shared_task
 from django.core.management import call_command
 
-from accounts.models import Role, TeamMembership
+from accounts.models import TeamMembership
 from crm import services
 from crm.audit.actor import acting_as
 from crm.audit.models import AuditVia
@@ -426,7 +426,8 @@ def test_deleting_a_customer_records_its_contacts_and_shares_going_with_it(api, 
         for model in ("customer", "contact", "customershare", "customeruserobjectpermission")
     }
     assert not Customer.objects.filter(pk=ctx.customer.pk).exists()
-    assert not CustomerShare.objects.exists() and not CustomerUserObjectPermission.objects.exists()
+    assert not CustomerShare.objects.exists()
+    assert not CustomerUserObjectPermission.objects.exists()
 
 
 def test_an_order_line_shows_on_its_order(ctx, audit_mark):
