@@ -1,9 +1,13 @@
 from django.urls import path
 
-from . import customers, home
+from . import customers, dashboard, home, record_access, teams
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("teams/<int:team_id>/", teams.team_detail, name="team-detail"),
+    path("teams/<int:team_id>/reassign/", teams.team_reassign, name="team-reassign"),
+    path("access/<slug:kind_name>/<int:record_id>/", record_access.record_access, name="record-access"),
     path("customers/", customers.customer_list, name="customer-list"),
     path("customers/new/", customers.customer_create, name="customer-create"),
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer-detail"),
