@@ -296,12 +296,14 @@ def test_every_team_cell_links_to_exactly_its_rows(world, portal):
 
 def test_the_page_draws_charts_from_json_and_shows_their_tables(world, portal):
     html = dashboard(portal, world.users["dual_manager"]).content.decode()
-    assert "vendor/chart-4.6.1.umd.min.js" in html and "js/dashboard.js" in html
+    assert "vendor/chart-4.6.1.umd.min.js" in html
+    assert "js/dashboard.js" in html
     assert '<script id="chart-data-pipeline-by-stage" type="application/json">' in html
     assert 'data-chart="chart-data-pipeline-by-stage"' in html
     assert 'data-testid="chart-table-pipeline-by-stage"' in html
     assert "17,700.50 EUR" in html
-    assert 'style="' not in html and "onclick" not in html.lower()
+    assert 'style="' not in html
+    assert "onclick" not in html.lower()
     # Every inline <script> holds data, never code (the CSP allows no inline script).
     inline_scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
     assert len(inline_scripts) == 6
