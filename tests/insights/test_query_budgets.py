@@ -86,7 +86,9 @@ def grow(world, count: int) -> None:
         Feedback(customer=c["c1"], ticket=ticket, rating=1 + n % 5, created_at=NOW - timedelta(days=n % 150))
         for n, ticket in enumerate(tickets)
     )
-    members = User.objects.bulk_create(User(username=f"bulk_rep_{count}_{n}", role=Role.SALES) for n in range(min(count, 50)))
+    members = User.objects.bulk_create(
+        User(username=f"bulk_rep_{count}_{n}", role=Role.SALES) for n in range(min(count, 50))
+    )
     TeamMembership.objects.bulk_create(TeamMembership(team=t["sales_x"], user=member) for member in members)
 
 
