@@ -104,6 +104,8 @@ class Chart:
     value_label: str
     bars: list[Bar]
     kind: str = "bar"
+    whole_numbers: bool = False  # counts: no 0.5 ticks
+    max_value: float | None = None  # a scale with a ceiling (ratings: 5)
 
     @property
     def element_id(self) -> str:
@@ -121,6 +123,8 @@ class Chart:
             "labels": [bar.label for bar in self.bars],
             "values": [float(bar.value) for bar in self.bars],
             "urls": [bar.url for bar in self.bars],
+            "wholeNumbers": self.whole_numbers,
+            "max": self.max_value,
         }
 
 

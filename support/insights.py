@@ -121,6 +121,7 @@ def _open_by_priority(open_rows: list[dict]) -> Chart:
         title="Open tickets by priority",
         category_label="Priority",
         value_label="Tickets",
+        whole_numbers=True,
         bars=[
             Bar(TicketPriority(p).label, counts[p], str(counts[p]), tickets_url(priority=p, unresolved="true"))
             for p in PRIORITIES_MOST_URGENT_FIRST
@@ -137,6 +138,7 @@ def _open_by_status(open_rows: list[dict]) -> Chart:
         title="Open tickets by status",
         category_label="Status",
         value_label="Tickets",
+        whole_numbers=True,
         bars=[
             Bar(TicketStatus(s).label.split(" (")[0], counts[s], str(counts[s]), tickets_url(status=s))
             for s in UNRESOLVED_STATUSES
@@ -182,6 +184,7 @@ def csat_by_month(*, user: User, period: Period) -> tuple[Chart, int, int]:
         category_label="Month",
         value_label="Average rating (1–5)",
         bars=bars,
+        max_value=5,
     )
     return chart, sum(row["total"] for row in by_month.values()), sum(row["count"] for row in by_month.values())
 

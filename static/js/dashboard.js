@@ -12,6 +12,13 @@
       return;
     }
     var spec = JSON.parse(source.textContent);
+    var valueScale = { beginAtZero: true, ticks: {} };
+    if (spec.wholeNumbers) {
+      valueScale.ticks.precision = 0;
+    }
+    if (spec.max !== null) {
+      valueScale.max = spec.max;
+    }
     new window.Chart(canvas, {
       type: spec.type,
       data: {
@@ -23,7 +30,7 @@
         maintainAspectRatio: false,
         animation: false,
         plugins: { legend: { display: false } },
-        scales: { y: { beginAtZero: true } },
+        scales: { y: valueScale },
         onClick: function (event, elements) {
           if (elements.length) {
             window.location.assign(spec.urls[elements[0].index]);
