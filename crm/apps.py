@@ -10,7 +10,7 @@ class CrmConfig(AppConfig):
         from accounts.models import Role
         from accounts.roles import grant_default_permissions
 
-        from . import access
+        from . import access, insights
         from .audit import actor, customers
 
         customers.register()  # the audit trail of customers, contacts, shares, roles and teams
@@ -26,3 +26,4 @@ class CrmConfig(AppConfig):
             Role.SALES, [f"crm.{verb}_{m}" for m in customer_records for verb in ("view", "add", "change")]
         )
         grant_default_permissions(Role.SUPPORT, [f"crm.view_{m}" for m in customer_records])
+        insights.register()  # the dashboard, home pages, bulk reassignment and the access explainer

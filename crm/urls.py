@@ -1,9 +1,14 @@
 """The project's URLs. Contexts above crm are named by strings, which adds no import."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever the page says; answer with the real icon.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("crm.api.urls")),
     path("api/v1/", include("sales.api.urls")),

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from . import customers, exports, history, home, imports
+from . import customers, dashboard, exports, history, home, imports, record_access, teams
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("history/<slug:record_type>/<int:record_id>/", history.record_history, name="record-history"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("teams/<int:team_id>/", teams.team_detail, name="team-detail"),
+    path("teams/<int:team_id>/reassign/", teams.team_reassign, name="team-reassign"),
+    path("access/<slug:kind_name>/<int:record_id>/", record_access.record_access, name="record-access"),
     path("customers/", customers.customer_list, name="customer-list"),
     path("customers/new/", customers.customer_create, name="customer-create"),
     path("customers/export.csv", exports.customer_export, name="customer-export"),

@@ -169,3 +169,9 @@ class TestSessions:
     def test_navigation_follows_the_role(self, org, portal, admin, sales_rep):
         assert "/admin/" in portal.as_user(admin).get("/").content.decode()
         assert "/admin/" not in portal.as_user(sales_rep).get("/").content.decode()
+
+
+def test_the_favicon_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
