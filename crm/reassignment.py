@@ -26,6 +26,7 @@ from django.utils import timezone
 from accounts.models import Team, User
 
 from . import access
+from .audit.bulk import reassign_and_record
 from .models import Customer
 
 
@@ -103,4 +104,6 @@ def _check_members(*, team: Team, from_user: User, to_user: User) -> None:
 
 def move_customers(*, acting_user: User, team: Team, from_user: User, to_user: User, now: datetime) -> int:
     """Every customer `from_user` owns becomes `to_user`'s (their shares stay as they are)."""
-    return Customer.objects.filter(owner=from_user).update(owner=to_user, version=F("version") + 1, updated_at=now)
+    return reassign_and_record(
+        Customer.objects.filter(owner=from_user), field="owner", to=to_user, version=F("version") + 1, updated_at=now
+    )

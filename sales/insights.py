@@ -14,6 +14,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
 from accounts.models import Role, Team, TeamKind, User
+from crm.audit.bulk import reassign_and_record
 from crm.dashboard import (
     Bar,
     Cell,
@@ -307,8 +308,13 @@ HOME_SECTIONS = (
 
 def move_opportunities(*, acting_user: User, team: Team, from_user: User, to_user: User, now) -> int:
     """Every opportunity `from_user` owns, open or closed, becomes `to_user`'s."""
-    return Opportunity.objects.filter(owner=from_user).update(
-        owner=to_user, version=F("version") + 1, updated_at=now, updated_by=acting_user
+    return reassign_and_record(
+        Opportunity.objects.filter(owner=from_user),
+        field="owner",
+        to=to_user,
+        version=F("version") + 1,
+        updated_at=now,
+        updated_by=acting_user,
     )
 
 

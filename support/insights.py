@@ -13,6 +13,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
 from accounts.models import Role, Team, TeamKind, User
+from crm.audit.bulk import reassign_and_record
 from crm.dashboard import (
     Bar,
     Cell,
@@ -314,8 +315,12 @@ HOME_SECTIONS = (
 
 def move_tickets(*, acting_user: User, team: Team, from_user: User, to_user: User, now) -> int:
     """The team's unresolved tickets assigned to `from_user` go to `to_user`; finished ones keep who worked them."""
-    return Ticket.objects.filter(team=team, assignee=from_user, status__in=UNRESOLVED_STATUSES).update(
-        assignee=to_user, version=F("version") + 1, updated_at=now
+    return reassign_and_record(
+        Ticket.objects.filter(team=team, assignee=from_user, status__in=UNRESOLVED_STATUSES),
+        field="assignee",
+        to=to_user,
+        version=F("version") + 1,
+        updated_at=now,
     )
 
 

@@ -13,7 +13,7 @@ from django.db.models import Model
 from .registry import audited_model, reference_kind
 
 
-def labels_at_write(instance: Model, changes: dict | None) -> dict[str, list[str | None]]:
+def labels_at_write(instance: Model, changes: dict | None, *, known=None) -> dict[str, list[str | None]]:
     spec = audited_model(type(instance))
     if spec is None or not changes:
         return {}
@@ -24,15 +24,17 @@ def labels_at_write(instance: Model, changes: dict | None) -> dict[str, list[str
             wanted[name] = (reference, [_as_id(value) for value in values])
     if not wanted:
         return {}
-    known = _referenced_records(instance, wanted)
+    known = _referenced_records(instance, wanted, known or {})
     return {
         name: [reference.label(known[reference.model][pk]) if pk in known[reference.model] else None for pk in ids]
         for name, (reference, ids) in wanted.items()
     }
 
 
-def _referenced_records(instance, wanted) -> dict[type[Model], dict[int, Model]]:
+def _referenced_records(instance, wanted, already_known) -> dict[type[Model], dict[int, Model]]:
     known: dict[type[Model], dict[int, Model]] = defaultdict(dict)
+    for model, records in already_known.items():
+        known[model].update(records)
     for name, (reference, _ids) in wanted.items():
         field = instance._meta.get_field(name)
         if field.is_cached(instance) and getattr(instance, name) is not None:

@@ -32,27 +32,37 @@ class AuditEntryManager(LogEntryManager):
         Each entry is the one django-auditlog would have written for a single save.
         """
         from auditlog.diff import model_instance_diff
+
+        return self._write(AbstractLogEntry.Action.CREATE, [(i, model_instance_diff(None, i)) for i in instances])
+
+    def record_updated(self, changed, *, known=None) -> list["AuditEntry"]:
+        """Write the update entries of records changed with QuerySet.update() (which sends no signal).
+
+        `changed` holds (record as it is now, {field: [old, new]}); `known` holds records the
+        changes reference, {model: {pk: record}}, so that naming them costs no query per row.
+        """
+        return self._write(AbstractLogEntry.Action.UPDATE, [(i, c) for i, c in changed if c], known=known)
+
+    def _write(self, action, changed, *, known=None) -> list["AuditEntry"]:
         from django.contrib.contenttypes.models import ContentType
         from django.utils.encoding import smart_str
 
-        entries = []
-        for instance in instances:
-            changes = model_instance_diff(None, instance)
-            entries.append(
-                self.model(
-                    content_type=ContentType.objects.get_for_model(instance),
-                    object_pk=smart_str(instance.pk),
-                    object_id=instance.pk,
-                    object_repr=smart_str(instance),
-                    action=AbstractLogEntry.Action.CREATE,
-                    changes=changes,
-                    **_context_of(instance, changes),
-                )
+        entries = [
+            self.model(
+                content_type=ContentType.objects.get_for_model(instance),
+                object_pk=smart_str(instance.pk),
+                object_id=instance.pk,
+                object_repr=smart_str(instance),
+                action=action,
+                changes=changes,
+                **_context_of(instance, changes, known=known),
             )
+            for instance, changes in changed
+        ]
         return self.bulk_create(entries)
 
 
-def _context_of(instance, changes) -> dict:
+def _context_of(instance, changes, *, known=None) -> dict:
     """The acting user, the door, and the page an entry of `instance` shows on."""
     from .actor import current_actor
     from .labels import labels_at_write
@@ -69,7 +79,7 @@ def _context_of(instance, changes) -> dict:
         "record_type": record_type,
         "record_id": record_id,
     }
-    labels = labels_at_write(instance, changes)
+    labels = labels_at_write(instance, changes, known=known)
     if labels:
         context["additional_data"] = {"labels": labels}
     return context

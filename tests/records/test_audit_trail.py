@@ -434,3 +434,28 @@ def test_an_order_line_shows_on_its_order(ctx, audit_mark):
     line = OrderLine.objects.get(order=ctx.order)
     entry = AuditEntry.objects.filter(content_type__model="orderline", object_id=line.pk).get()
     assert (entry.record_type, entry.record_id, entry.action) == ("order", ctx.order.pk, CREATE)
+
+
+def test_a_bulk_reassignment_records_each_moved_record(api, ctx, audit_mark):
+    """The reassignment updates many rows in one query; each still gets its entry, naming the manager."""
+    from tests.factories import CustomerFactory
+    from tests.sales.factories import OpportunityFactory
+
+    more = [CustomerFactory(owner=ctx.sales_rep) for _ in range(3)]
+    OpportunityFactory(customer=more[0], owner=ctx.sales_rep)
+    audit_mark.reset()
+    response = api.as_user(ctx.sales_manager).post(
+        f"/api/v1/teams/{ctx.org['sales_team'].pk}/reassign/",
+        {"from_user": ctx.sales_rep.pk, "to_user": ctx.teammate.pk},
+    )
+    assert response.status_code == 200, response.content
+    entries = audit_mark.new_entries()
+    moved = {(e.content_type.model, e.object_id) for e in entries}
+    assert moved == {("customer", c.pk) for c in [ctx.customer, *more]} | {
+        ("opportunity", o.pk) for o in Opportunity.objects.filter(owner=ctx.teammate)
+    }
+    assert len(entries) == len(moved) == 6
+    for entry in entries:
+        assert (entry.action, entry.actor, entry.via) == (UPDATE, ctx.sales_manager, AuditVia.API)
+        assert entry.changes == {"owner": [str(ctx.sales_rep.pk), str(ctx.teammate.pk)]}
+        assert entry.additional_data["labels"]["owner"] == [ctx.sales_rep.display_name, ctx.teammate.display_name]
