@@ -149,8 +149,12 @@ def check_rows(*, acting_user: User, kind: str, rows: list[Row]) -> CheckedRows:
         try:
             data = serializer.run_validation({name: value for name, value in row.values.items() if value != ""})
             record = check(acting_user, data, preloaded)
-        except (serializers.ValidationError, api_exceptions.PermissionDenied) as error:
+        except serializers.ValidationError as error:
             checked.errors.append((row, _messages(error.detail)))
+            continue
+        except api_exceptions.PermissionDenied as error:  # a field the user's role may not set: name it
+            named = [name for name in row.values if f"'{name}'" in str(error.detail)]
+            checked.errors.append((row, {(named[0] if named else "row"): [str(error.detail)]}))
             continue
         except ValidationError as error:
             checked.errors.append((row, _django_messages(error)))

@@ -21,7 +21,7 @@ BAD_ROWS = [
     ({"name": "", "email": "noname@example.com"}, "name"),
     ({"name": "N" * 201, "email": "long@example.com"}, "name"),
     ({"name": "Long phone", "phone": "1" * 51}, "phone"),
-    ({"name": "Not mine to give", "owner": "teammate"}, "row"),
+    ({"name": "Not mine to give", "owner": "teammate"}, "owner"),
 ]
 
 
@@ -300,3 +300,35 @@ def test_the_progress_fragment_polls_while_running_and_stops_when_done(org, port
     done = client.get(f"/imports/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in done
     assert 'data-state="done"' in done
+
+
+@pytest.mark.parametrize(
+    "fetch",
+    [
+        lambda client, job: client.get("/imports/new/"),
+        lambda client, job: client.get(f"/imports/{job.pk}/"),
+        lambda client, job: client.get(f"/imports/{job.pk}/", HTTP_HX_REQUEST="true"),
+        lambda client, job: client.get(f"/imports/{job.pk}/not-imported.csv"),
+    ],
+    ids=["upload page", "job page", "progress fragment", "error csv"],
+)
+def test_import_pages_cost_the_same_queries_for_a_small_or_large_file(org, portal, sales_rep, fetch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = portal.as_user(sales_rep)
+
+    def count(rows):
+        content = csv_file([{"name": "", "email": f"x{n}@example.com"} for n in range(rows)])
+        job = services.import_check(acting_user=sales_rep, kind="customers", file_name="b.csv", content=content)
+        services.import_run(job_id=job.pk)
+        with CaptureQueriesContext(connection) as captured:
+            response = fetch(client, job)
+            assert response.status_code == 200
+            b"".join(response.streaming_content) if response.streaming else response.content
+        return len(captured)
+
+    small = count(10)
+    large = count(1_000)
+    assert small == large
+    assert large <= 10
