@@ -49,11 +49,29 @@ def staff_scope(user: User) -> StaffScope:
     if cached is not None:
         return cached
     # One query: the user's teams and, for the teams they manage, every member (a left join).
+    rows = list(Team.objects.filter(Q(manager_id=user.pk) | Q(memberships__user_id=user.pk)).values(*_SCOPE_COLUMNS))
+    user._staff_scope = _scope_from_rows(user, rows)
+    return user._staff_scope
+
+
+def prime_staff_scopes(users) -> list[User]:
+    """Compute the scopes of many users in one query (the access explainer asks about every user)."""
+    users = list(users)
+    user_ids = [user.pk for user in users]
     rows = list(
-        Team.objects.filter(Q(manager_id=user.pk) | Q(memberships__user_id=user.pk)).values(
-            "id", "kind", "group_id", "manager_id", "memberships__user_id"
-        )
+        Team.objects.filter(Q(manager_id__in=user_ids) | Q(memberships__user_id__in=user_ids)).values(*_SCOPE_COLUMNS)
     )
+    for user in users:
+        own_rows = [row for row in rows if user.pk in (row["manager_id"], row["memberships__user_id"])]
+        user._staff_scope = _scope_from_rows(user, own_rows)
+    return users
+
+
+_SCOPE_COLUMNS = ("id", "kind", "group_id", "manager_id", "memberships__user_id")
+
+
+def _scope_from_rows(user: User, rows: list[dict]) -> StaffScope:
+    """The scope from the rows of the teams the user manages (every member) or belongs to (their own row)."""
     teams = list({row["id"]: row for row in rows}.values())
     managed_team_ids = frozenset(t["id"] for t in teams if t["manager_id"] == user.pk)
     managed_member_ids = frozenset(
@@ -61,7 +79,7 @@ def staff_scope(user: User) -> StaffScope:
         for row in rows
         if row["manager_id"] == user.pk and row["memberships__user_id"] is not None
     )
-    scope = StaffScope(
+    return StaffScope(
         user_id=user.pk,
         role=user.role,
         is_admin=user.is_admin,
@@ -71,8 +89,6 @@ def staff_scope(user: User) -> StaffScope:
         grant_group_ids=frozenset(t["group_id"] for t in teams),
         support_team_ids=frozenset(t["id"] for t in teams if t["kind"] == TeamKind.SUPPORT),
     )
-    user._staff_scope = scope
-    return scope
 
 
 def forget_staff_scope(user: User) -> None:

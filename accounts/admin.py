@@ -7,14 +7,31 @@ from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 
 from . import services
-from .models import Team, User
+from .models import Team, TeamMembership, User
 
 
 class UserAdminForm(UserChangeForm):
-    def clean_role(self):
-        role = self.cleaned_data["role"]
-        services.validate_role_change(self.instance, role)
-        return role
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.all(),
+        required=False,
+        help_text="Sales and support users are members of at most one team of their kind.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        membership = TeamMembership.objects.filter(user_id=self.instance.pk).first() if self.instance.pk else None
+        self.fields["team"].initial = membership.team_id if membership else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") is None:
+            return cleaned
+        try:
+            services.validate_role_and_team(self.instance, cleaned["role"], cleaned.get("team"))
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        return cleaned
 
 
 @admin.register(User)
@@ -27,11 +44,16 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("Person", {"fields": ["first_name", "last_name", "email"]}),
-        ("Access", {"fields": ["role", "is_active", "is_superuser", "groups", "user_permissions"]}),
+        ("Access", {"fields": ["role", "team", "is_active", "is_superuser", "groups", "user_permissions"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["username", "role", "password1", "password2"]})]
     readonly_fields = ["last_login", "date_joined"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "team" in form.cleaned_data:
+            services.user_set_team(acting_user=request.user, user=obj, team=form.cleaned_data["team"])
 
     @admin.display(description="Name")
     def full_name(self, user):

@@ -41,6 +41,32 @@ def validate_role_change(user: User, new_role: str) -> None:
         )
 
 
+def validate_role_and_team(user: User, role: str, team: Team | None) -> None:
+    """`user` with `role`, member of `team` (None: of no team), as an admin sets both at once."""
+    errors = {}
+    if user.pk is not None and role != Role.MANAGER and user.managed_teams.exists():
+        errors["role"] = ["This user manages a team; give the team another manager first."]
+    if team is not None and team.kind != role:
+        errors["team"] = [f"{team} is a {team.kind} team; it takes users with the role {team.kind}."]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def user_set_team(*, acting_user: User, user: User, team: Team | None) -> None:
+    """Move `user` into `team`, or out of their team (None). Each membership change reaches the audit trail."""
+    _require_admin(acting_user)
+    validate_role_and_team(user, user.role, team)
+    current = TeamMembership.objects.filter(user=user).first()
+    if current is not None and team is not None and current.team_id == team.pk:
+        return
+    if current is not None:
+        current.delete()
+    if team is not None:
+        TeamMembership.objects.create(team=team, user=user)
+    forget_staff_scope(user)
+
+
 @transaction.atomic
 def user_create(*, acting_user: User, username: str, password: str | None = None, **fields) -> User:
     _require_admin(acting_user)
@@ -113,7 +139,8 @@ def _set_members(team: Team, members: Iterable[User]) -> None:
     wanted = {member.pk for member in members}
     TeamMembership.objects.filter(team=team).exclude(user_id__in=wanted).delete()
     existing = set(TeamMembership.objects.filter(team=team).values_list("user_id", flat=True))
-    TeamMembership.objects.bulk_create(TeamMembership(team=team, user_id=pk) for pk in wanted - existing)
+    for user_id in sorted(wanted - existing):  # one by one, so that each membership reaches the audit trail
+        TeamMembership.objects.create(team=team, user_id=user_id)
 
 
 @transaction.atomic

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Q, QuerySet, Value
 
-from accounts.access import staff_scope
+from accounts.access import prime_staff_scopes, staff_scope
 from accounts.backends import ObjectPolicy
-from accounts.models import Role, User
+from accounts.models import Role, Team, User
 from accounts.policy import Reason, actions_of, reasons_for, rows_allowed
 
 from .models import Activity, Contact, Customer, CustomerGroupObjectPermission, CustomerUserObjectPermission
@@ -60,6 +60,8 @@ class Grant:
 
 
 class AdminRule:
+    """Admins may do everything."""
+
     def filter(self, scope, action):
         return Q() if scope.is_admin else None
 
@@ -81,6 +83,8 @@ class OwnerRule:
 
 
 class ManagerOfOwnerRule:
+    """The manager of the owner may do everything the owner may, and delete, reassign and share."""
+
     def filter(self, scope, action):
         return Q(owner_id__in=scope.managed_member_ids) if scope.managed_member_ids else None
 
@@ -91,6 +95,8 @@ class ManagerOfOwnerRule:
 
 
 class SupportDirectoryRule:
+    """Support users and managers of a support team may view every customer (the support directory)."""
+
     def filter(self, scope, action):
         return Q() if action == CustomerAction.VIEW and scope.in_support_directory else None
 
@@ -155,13 +161,16 @@ def customers_visible_to(user: User) -> QuerySet[Customer]:
 
 def _grants_on(scope, customer: Customer) -> list[Grant]:
     """The grants on `customer` to the users and teams whose rights `user` has, in one query."""
-    user_grants = CustomerUserObjectPermission.objects.filter(
-        content_object=customer, user_id__in=scope.acting_user_ids
-    ).values_list(Value("user"), "user_id", "user__username", "permission__codename")
-    team_grants = CustomerGroupObjectPermission.objects.filter(
-        content_object=customer, group_id__in=scope.grant_group_ids
-    ).values_list(Value("team"), "group_id", "group__team__name", "permission__codename")
-    return [Grant(*row) for row in user_grants.union(team_grants, all=True)]
+    return _grants(
+        CustomerUserObjectPermission.objects.filter(content_object=customer, user_id__in=scope.acting_user_ids),
+        CustomerGroupObjectPermission.objects.filter(content_object=customer, group_id__in=scope.grant_group_ids),
+    )
+
+
+def _grants(user_grants, team_grants) -> list[Grant]:
+    user_rows = user_grants.values_list(Value("user"), "user_id", "user__username", "permission__codename")
+    team_rows = team_grants.values_list(Value("team"), "group_id", "group__team__name", "permission__codename")
+    return [Grant(*row) for row in user_rows.union(team_rows, all=True)]
 
 
 def customer_access_reasons(user: User, customer: Customer) -> list[Reason]:
@@ -170,6 +179,19 @@ def customer_access_reasons(user: User, customer: Customer) -> list[Reason]:
         return []
     scope = staff_scope(user)
     return reasons_for(RULES, scope, customer, _grants_on(scope, customer))
+
+
+def customer_access_reasons_by_user(users, customer: Customer) -> dict[int, list[Reason]]:
+    """Every user's reasons on `customer` (the access explainer): the same rules, with every grant
+    on the customer read once; each rule keeps only the grants that hold for the user it asks about."""
+    grants = _grants(
+        CustomerUserObjectPermission.objects.filter(content_object=customer),
+        CustomerGroupObjectPermission.objects.filter(content_object=customer),
+    )
+    return {
+        user.pk: reasons_for(RULES, staff_scope(user), customer, grants) if user.is_active else []
+        for user in prime_staff_scopes(users)
+    }
 
 
 def customer_actions(user: User, customer: Customer) -> frozenset[str]:
@@ -258,3 +280,18 @@ def contact_object_policy() -> ObjectPolicy:
 
 def _checker(action: str):
     return lambda user, customer: action in customer_actions(user, customer)
+
+
+def can_reassign_team_work(user: User, team: Team) -> bool:
+    """Moving one member's records to another member of the team: the team's manager, or an admin."""
+    return user.is_authenticated and user.is_active and (user.is_admin or team.manager_id == user.pk)
+
+
+def can_view_dashboard(user: User) -> bool:
+    """The manager dashboard: managers (over what they may view) and admins (over everything)."""
+    return user.is_authenticated and user.is_active and (user.is_admin or user.role == Role.MANAGER)
+
+
+def can_explain_access(user: User) -> bool:
+    """The access explainer ("Who can see this?"): managers and admins, on records they may view themselves."""
+    return can_view_dashboard(user)

@@ -1,15 +1,19 @@
 """Django admin for the customer core. Admins see every customer; object permissions
-(shares and other grants) are managed with django-guardian's object-permission pages."""
+(shares and other grants) are managed with django-guardian's object-permission pages.
+The audit trail is shown here read-only: nobody adds, changes or deletes an entry."""
 
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils.html import format_html_join
 from guardian.admin import GuardedModelAdmin
 
-from . import access
+from . import access, services
+from .audit.selectors import history_rows
 from .models import (
     Activity,
+    AuditEntry,
     Contact,
     Customer,
     CustomerGroupObjectPermission,
@@ -69,6 +73,13 @@ class CustomerShareAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # shares are made on the customer page or through the API, which check the policy
 
+    def delete_model(self, request, obj):
+        services.customer_unshare(acting_user=request.user, share=obj)  # the grant goes too, not just the row
+
+    def delete_queryset(self, request, queryset):
+        for share in queryset.select_related("customer", "user_grant", "team_grant"):
+            self.delete_model(request, share)
+
 
 class CustomerGrantAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -91,6 +102,70 @@ class CustomerGroupGrantAdmin(CustomerGrantAdmin):
     search_fields = ["content_object__name", "group__name", "permission__codename"]
     list_select_related = ["content_object", "group", "permission"]
     autocomplete_fields = ["content_object", "group"]
+
+
+if admin.site.is_registered(AuditEntry):
+    admin.site.unregister(AuditEntry)  # django-auditlog's own admin; ours below is read-only throughout
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit trail, read-only: searchable by record, actor and changed values."""
+
+    date_hierarchy = "timestamp"
+    list_display = ["timestamp", "actor_label", "via", "action", "content_type", "object_repr", "record"]
+    list_filter = ["action", "via", "record_type", "content_type"]
+    list_select_related = ["actor", "content_type"]
+    search_fields = ["object_repr", "actor__username", "actor_email", "=record_id", "=object_id", "changes", "cid"]
+    fields = [
+        "timestamp",
+        "actor",
+        "actor_email",
+        "via",
+        "action",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "record_type",
+        "record_id",
+        "cid",
+        "changes_table",
+    ]
+    readonly_fields = fields
+    actions = None
+
+    def lookup_allowed(self, lookup, value, request=None):
+        return lookup in {"record_type", "record_id", "object_id"} or super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description="actor")
+    def actor_label(self, entry):
+        return entry.actor_label
+
+    @admin.display(description="shown on")
+    def record(self, entry):
+        return f"{entry.record_type} {entry.record_id}"
+
+    @admin.display(description="changes")
+    def changes_table(self, entry):
+        rows = history_rows(user=entry.viewer, entries=[entry])
+        return format_html_join(
+            "\n", "<div>{}: {} → {}</div>", ((c.label, c.old, c.new) for row in rows for c in row.changes)
+        )
+
+    def get_object(self, request, object_id, from_field=None):
+        entry = super().get_object(request, object_id, from_field)
+        if entry is not None:
+            entry.viewer = request.user  # names referenced customers as this admin may see them
+        return entry
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(TaskFailure)

@@ -10,8 +10,11 @@ class CrmConfig(AppConfig):
         from accounts.models import Role
         from accounts.roles import grant_default_permissions
 
-        from . import access, background
+        from . import access, background, insights
+        from .audit import actor, customers
 
+        customers.register()  # the audit trail of customers, contacts, shares, roles and teams
+        actor.connect_task_signals()
         background.connect_signals()
         register_object_policy(access.customer_object_policy())
         register_object_policy(access.contact_object_policy())
@@ -24,3 +27,4 @@ class CrmConfig(AppConfig):
             Role.SALES, [f"crm.{verb}_{m}" for m in customer_records for verb in ("view", "add", "change")]
         )
         grant_default_permissions(Role.SUPPORT, [f"crm.view_{m}" for m in customer_records])
+        insights.register()  # the dashboard, home pages, bulk reassignment and the access explainer

@@ -84,3 +84,28 @@ class ShareForm(forms.Form):
             if cleaned["user"] is None:
                 self.add_error("username", "No active user has this username.")
         return cleaned
+
+
+class TeamReassignForm(forms.Form):
+    """Move one member's work to another member of the same team (the service checks who may and who the two are)."""
+
+    from_user = forms.ModelChoiceField(queryset=User.objects.none(), label="Move the work of")
+    to_user = forms.ModelChoiceField(queryset=User.objects.none(), label="To")
+    kinds = forms.MultipleChoiceField(label="What to move", widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, members, movers, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("from_user", "to_user"):
+            self.fields[name].queryset = members
+            self.fields[name].label_from_instance = _member_label
+        self.fields["kinds"].choices = [(mover.kind, mover.label) for mover in movers]
+        self.fields["kinds"].initial = [mover.kind for mover in movers]
+
+
+def _member_label(user: User) -> str:
+    return user.display_name if user.is_active else f"{user.display_name} (inactive)"
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label="The file holds", choices=[("customers", "Customers"), ("contacts", "Contacts")])
+    file = forms.FileField(label="CSV file (UTF-8, first line: the column names)")

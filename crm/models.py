@@ -168,6 +168,11 @@ class CustomerShare(models.Model):
         return f"{self.customer} shared with {self.user or self.team} ({self.level})"
 
 
+# The audit trail's entry (django-auditlog's AUDITLOG_LOGENTRY_MODEL) lives in crm.audit.
+from .audit.models import AuditEntry  # noqa: E402, F401
+from .imports.models import ImportJob, ImportRowError  # noqa: E402, F401
+
+
 class TaskFailure(models.Model):
     """A background task that failed for good, after its retries (crm/background.py); admins see it in Django admin."""
 

@@ -13,7 +13,7 @@ class SalesConfig(AppConfig):
         from crm.navigation import register_nav_item
         from crm.panels import register_customer_panel
 
-        from . import access, demo, panels
+        from . import access, audit, demo, panels
 
         register_object_policy(access.opportunity_object_policy())
         register_object_policy(access.order_object_policy())
@@ -41,3 +41,16 @@ class SalesConfig(AppConfig):
         register_customer_panel(panels.opportunities_panel())
         register_customer_panel(panels.orders_panel())
         register_demo_seeder(DemoSeeder("sales", 20, demo.seed_sales))
+        audit.register()
+
+        from crm.dashboard import register_dashboard_section, register_team_columns
+        from crm.home_sections import register_home_section
+        from crm.reassignment import register_reassignment_mover
+
+        from . import insights
+
+        register_dashboard_section(insights.pipeline_section())
+        register_team_columns(insights.pipeline_team_columns())
+        for section in insights.HOME_SECTIONS:
+            register_home_section(section)
+        register_reassignment_mover(insights.opportunities_mover())

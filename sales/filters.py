@@ -1,5 +1,7 @@
 """Filters that the sales lists share between the portal and the API."""
 
+from datetime import date
+
 import django_filters
 from django.db.models import Q
 
@@ -36,6 +38,23 @@ def _search(*fields):
     return search
 
 
+def closed_on_or_after(day: date) -> Q:
+    """Won or lost on `day` or later (in the installation's time zone)."""
+    return Q(won_at__date__gte=day) | Q(lost_at__date__gte=day)
+
+
+def closed_on_or_before(day: date) -> Q:
+    return Q(won_at__date__lte=day) | Q(lost_at__date__lte=day)
+
+
+def filter_closed_after(queryset, name, value):
+    return queryset if value is None else queryset.filter(closed_on_or_after(value))
+
+
+def filter_closed_before(queryset, name, value):
+    return queryset if value is None else queryset.filter(closed_on_or_before(value))
+
+
 class OpportunityFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method=_search("name", "customer__name"), label="Search", max_length=200)
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices)
@@ -43,10 +62,13 @@ class OpportunityFilter(django_filters.FilterSet):
     customer = IdFilter(field_name="customer_id")
     # ?expected_close_after=2026-01-01&expected_close_before=2026-03-31 (both inclusive)
     expected_close = django_filters.DateFromToRangeFilter()
+    # ?closed_after=2026-04-01&closed_before=2026-06-30: won or lost within those days (both inclusive)
+    closed_after = django_filters.DateFilter(method=filter_closed_after, label="Won or lost on or after")
+    closed_before = django_filters.DateFilter(method=filter_closed_before, label="Won or lost on or before")
 
     class Meta:
         model = Opportunity
-        fields = ["search", "stage", "owner", "customer", "expected_close"]
+        fields = ["search", "stage", "owner", "customer", "expected_close", "closed_after", "closed_before"]
 
 
 def search_orders(queryset, name, value):

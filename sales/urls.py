@@ -1,17 +1,19 @@
 from django.urls import path
 
-from .views import board, opportunities, orders, products
+from .views import board, exports, opportunities, orders, products
 
 urlpatterns = [
     path("", board.sales_home, name="sales-home"),
     path("pipeline/", board.pipeline_board, name="sales-board"),
     path("opportunities/", opportunities.opportunity_list, name="opportunity-list"),
+    path("opportunities/export.csv", exports.opportunity_export, name="opportunity-export"),
     path("opportunities/new/", opportunities.opportunity_create, name="opportunity-create"),
     path("opportunities/<int:opportunity_id>/", opportunities.opportunity_detail, name="opportunity-detail"),
     path("opportunities/<int:opportunity_id>/edit/", opportunities.opportunity_edit, name="opportunity-edit"),
     path("opportunities/<int:opportunity_id>/stage/", board.opportunity_move, name="opportunity-move"),
     path("opportunities/<int:opportunity_id>/delete/", opportunities.opportunity_delete, name="opportunity-delete"),
     path("orders/", orders.order_list, name="order-list"),
+    path("orders/export.csv", exports.order_export, name="order-export"),
     path("orders/new/", orders.order_create, name="order-create"),
     path("orders/<int:order_id>/", orders.order_detail, name="order-detail"),
     path("orders/<int:order_id>/lines/", orders.order_line_add, name="order-line-add"),

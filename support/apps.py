@@ -13,7 +13,7 @@ class SupportConfig(AppConfig):
         from crm.navigation import register_nav_item
         from crm.panels import CustomerPanel, register_customer_panel
 
-        from . import access, demo
+        from . import access, audit, demo
         from .views.panels import customer_tickets_panel
 
         register_object_policy(access.ticket_object_policy())
@@ -41,3 +41,18 @@ class SupportConfig(AppConfig):
             )
         )
         register_demo_seeder(DemoSeeder("support", 40, demo.seed_support))
+        audit.register()
+
+        from crm.dashboard import register_dashboard_section, register_team_columns
+        from crm.explainer import register_explainable_kind
+        from crm.home_sections import register_home_section
+        from crm.reassignment import register_reassignment_mover
+
+        from . import insights
+
+        register_dashboard_section(insights.tickets_section())
+        register_team_columns(insights.ticket_team_columns())
+        for section in insights.HOME_SECTIONS:
+            register_home_section(section)
+        register_reassignment_mover(insights.tickets_mover())
+        register_explainable_kind(insights.explainable_tickets())

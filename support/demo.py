@@ -26,6 +26,7 @@ from .models import (
     TicketPriority,
     TicketStatus,
 )
+from .services import escalations
 
 SUBJECTS = [
     ("Invoice shows the wrong VAT rate", TicketKind.QUESTION),
@@ -100,6 +101,8 @@ def seed_support(rng: random.Random) -> None:
                 now=now,
             )
     _seed_general_feedback(rng, customers)
+    # Record the demo's breaches as the every-minute job would (no worker runs it on a laptop).
+    escalations.escalate_breached_tickets()
 
 
 def _make_ticket(rng, *, customer, subject, kind, priority, status, team, assignee, created_at, now) -> Ticket:

@@ -1,13 +1,24 @@
 """Filters that the ticket and feedback lists share between the portal and the API."""
 
+from datetime import date
+
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from crm.api.filtering import IdFilter, WholeNumberFilter, as_record_id
 
 from . import sla
-from .models import Feedback, FeedbackSource, Ticket, TicketKind, TicketPriority, TicketStatus
+from .models import (
+    UNRESOLVED_STATUSES,
+    Escalation,
+    Feedback,
+    FeedbackSource,
+    Ticket,
+    TicketKind,
+    TicketPriority,
+    TicketStatus,
+)
 
 TICKET_ORDERINGS = (
     "sla_due_at",
@@ -46,6 +57,28 @@ def filter_unassigned(queryset, name, value):
     return queryset.filter(assignee__isnull=value)
 
 
+def filter_unresolved(queryset, name, value):
+    if value is None:
+        return queryset
+    unresolved = Q(status__in=UNRESOLVED_STATUSES)
+    return queryset.filter(unresolved) if value else queryset.exclude(unresolved)
+
+
+def breached_on_or_after(day: date) -> Exists:
+    """Tickets with an SLA clock whose missed due time fell on `day` or later (an escalation records each)."""
+    return Exists(Escalation.objects.filter(ticket=OuterRef("pk"), due_at__date__gte=day))
+
+
+def filter_breached_after(queryset, name, value):
+    return queryset if value is None else queryset.filter(breached_on_or_after(value))
+
+
+def filter_responded(queryset, name, value):
+    if value is None:
+        return queryset
+    return queryset.filter(first_response_at__isnull=not value)
+
+
 class TicketFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method=search_tickets, label="Search", max_length=200)
     status = django_filters.ChoiceFilter(choices=TicketStatus.choices)
@@ -55,11 +88,32 @@ class TicketFilter(django_filters.FilterSet):
     assignee = IdFilter(field_name="assignee_id")
     unassigned = django_filters.BooleanFilter(method=filter_unassigned)
     customer = IdFilter(field_name="customer_id")
+    customer_owner = IdFilter(field_name="customer__owner_id", label="Customer's owner")
     breached = django_filters.BooleanFilter(method=filter_breached, label="SLA breached now")
+    unresolved = django_filters.BooleanFilter(method=filter_unresolved, label="New, open or pending")
+    breached_after = django_filters.DateFilter(method=filter_breached_after, label="SLA breached on or after")
+    # ?created_at_after=2026-05-01&created_at_before=2026-05-31 (whole days, both inclusive)
+    created_at = django_filters.DateFromToRangeFilter()
+    responded = django_filters.BooleanFilter(method=filter_responded, label="Has a first response")
 
     class Meta:
         model = Ticket
-        fields = ["search", "status", "priority", "kind", "team", "assignee", "unassigned", "customer", "breached"]
+        fields = [
+            "search",
+            "status",
+            "priority",
+            "kind",
+            "team",
+            "assignee",
+            "unassigned",
+            "customer",
+            "customer_owner",
+            "breached",
+            "unresolved",
+            "breached_after",
+            "created_at",
+            "responded",
+        ]
 
 
 class FeedbackFilter(django_filters.FilterSet):
@@ -67,7 +121,10 @@ class FeedbackFilter(django_filters.FilterSet):
     ticket = IdFilter(field_name="ticket_id")
     rating = WholeNumberFilter(field_name="rating", min_value=1, max_value=5)
     source = django_filters.ChoiceFilter(choices=FeedbackSource.choices)
+    # ?created_at_after=2026-05-01&created_at_before=2026-05-31 (whole days, both inclusive)
+    created_at = django_filters.DateFromToRangeFilter()
+    ticket_assignee = django_filters.NumberFilter(field_name="ticket__assignee_id", label="Ticket's assignee")
 
     class Meta:
         model = Feedback
-        fields = ["customer", "ticket", "rating", "source"]
+        fields = ["customer", "ticket", "rating", "source", "created_at", "ticket_assignee"]

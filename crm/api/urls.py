@@ -3,7 +3,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from .customers import ContactViewSet, CustomerShareViewSet, CustomerViewSet
+from .history import RecordHistoryView
+from .record_access import RecordAccessView
 from .staff import MeView, TeamViewSet, TokenView, UserViewSet
+from .team_reassignment import TeamReassignView
 
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")
@@ -15,8 +18,12 @@ router.register(r"customers/(?P<customer_pk>\d+)/shares", CustomerShareViewSet, 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
+    path("history/<slug:record_type>/<int:record_id>/", RecordHistoryView.as_view(), name="api-record-history"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file, so the CSP needs no 'unsafe-inline'.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("teams/<int:pk>/reassign/", TeamReassignView.as_view(), name="api-team-reassign"),
+    # /customers/{id}/access/, /tickets/{id}/access/: the kinds registered with crm.explainer
+    path("<slug:collection>/<int:pk>/access/", RecordAccessView.as_view(), name="api-record-access"),
     path("", include(router.urls)),
 ]

@@ -259,3 +259,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Audit trail (crm/audit): django-auditlog records every change of the registered models as a
+# crm.AuditEntry; the middleware names the acting user (read when the entry is written, so that
+# DRF's token users count too). auditlog's app goes before ours, so that crm's admin replaces its own.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("accounts"), "auditlog")
+MIDDLEWARE.append("crm.audit.actor.AuditActorMiddleware")
+AUDITLOG_LOGENTRY_MODEL = "crm.AuditEntry"
+# auditlog's own LogEntry is swapped out: its migrations would only make an unused table (whose
+# foreign keys to users and content types would also stop `flush`); crm's migrations make ours.
+MIGRATION_MODULES = {"auditlog": None}
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_STORE_JSON_CHANGES = False
+
+# CSV import (crm/imports): rows per committed batch, the largest upload, and when a queued or running
+# import that shows no progress may be resumed by its user.
+CRM_IMPORT_BATCH_SIZE = int(os.environ.get("CRM_IMPORT_BATCH_SIZE", "500"))
+CRM_IMPORT_MAX_BYTES = int(os.environ.get("CRM_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+CRM_IMPORT_STALLED_AFTER_SECONDS = int(os.environ.get("CRM_IMPORT_STALLED_AFTER_SECONDS", "300"))

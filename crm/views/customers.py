@@ -68,6 +68,7 @@ def _detail_context(request, customer, activity_form=None) -> dict:
         "timeline": selectors.customer_timeline(customer=customer),
         "activity_form": activity_form or ActivityForm(),
         "panels": customer_panels_for(user=request.user, customer=customer),
+        "may_explain": access.can_explain_access(request.user),
     }
 
 

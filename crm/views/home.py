@@ -1,11 +1,13 @@
+"""The home page: each role lands on its own work, from the sections the contexts register."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from crm import access, selectors
+from crm.dashboard import Period
+from crm.home_sections import home_sections_for
 
 
 @login_required
 def home(request):
-    recent = selectors.customer_list(user=request.user).order_by("-updated_at", "-id")[:10]
-    context = {"recent_customers": recent, "can_create": access.can_create_customer(request.user)}
-    return render(request, "crm/home.html", context)
+    sections = home_sections_for(user=request.user, period=Period.at())
+    return render(request, "crm/home.html", {"sections": sections})

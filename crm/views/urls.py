@@ -1,11 +1,22 @@
 from django.urls import path
 
-from . import customers, home
+from . import customers, dashboard, exports, history, home, imports, record_access, teams
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("history/<slug:record_type>/<int:record_id>/", history.record_history, name="record-history"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("teams/<int:team_id>/", teams.team_detail, name="team-detail"),
+    path("teams/<int:team_id>/reassign/", teams.team_reassign, name="team-reassign"),
+    path("access/<slug:kind_name>/<int:record_id>/", record_access.record_access, name="record-access"),
     path("customers/", customers.customer_list, name="customer-list"),
     path("customers/new/", customers.customer_create, name="customer-create"),
+    path("customers/export.csv", exports.customer_export, name="customer-export"),
+    path("contacts/export.csv", exports.contact_export, name="contact-export"),
+    path("imports/new/", imports.import_new, name="import-new"),
+    path("imports/<int:job_id>/", imports.import_detail, name="import-detail"),
+    path("imports/<int:job_id>/run/", imports.import_run, name="import-run"),
+    path("imports/<int:job_id>/not-imported.csv", imports.import_errors, name="import-errors"),
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer-detail"),
     path("customers/<int:customer_id>/edit/", customers.customer_edit, name="customer-edit"),
     path("customers/<int:customer_id>/delete/", customers.customer_delete, name="customer-delete"),

@@ -29,12 +29,18 @@ def require_pipeline(request) -> None:
         raise Http404("No such page.")
 
 
-def filtered_page(request, filterset, *, orderings, default_ordering):
-    """The filter's page of rows in the asked (or default) order, and the ordering used."""
+def filtered_rows(request, filterset, *, orderings, default_ordering):
+    """The filter's rows in the asked (or default) order, and the ordering used."""
     ordering = request.GET.get("ordering", default_ordering)
     if ordering not in orderings:
         ordering = default_ordering
     rows = filterset.qs.order_by(ordering, "-id") if filterset.is_valid() else filterset.queryset.none()
+    return rows, ordering
+
+
+def filtered_page(request, filterset, *, orderings, default_ordering):
+    """The filter's page of rows in the asked (or default) order, and the ordering used."""
+    rows, ordering = filtered_rows(request, filterset, orderings=orderings, default_ordering=default_ordering)
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")), ordering
 
 

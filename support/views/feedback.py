@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from crm.access import customers_visible_to
+from crm.exports import export_query
 from crm.forms import apply_service_errors
 
 from .. import access, selectors
@@ -28,6 +29,7 @@ def feedback_list(request):
         "filter": feedback_filter,
         "summary": selectors.feedback_summary(feedback),
         "page": Paginator(feedback.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": export_query(request),
     }
     return render(request, "support/feedback_list.html", context)
 

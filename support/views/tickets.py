@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from crm.access import contacts_visible_to, customers_visible_to
+from crm.access import can_explain_access, contacts_visible_to, customers_visible_to
 from crm.errors import StaleVersion
 from crm.forms import apply_service_errors
 
@@ -91,6 +91,7 @@ def _detail_context(request, ticket: Ticket, *, reply_form=None, note_form=None,
         "can_change": can_change,
         "conversation": selectors.ticket_conversation(user=user, ticket=ticket),
         "error": error,
+        "may_explain": can_explain_access(user),
     }
     if can_change:
         assignees = access.assignable_users(ticket.team)

@@ -1,0 +1,233 @@
+"""Reading an import file and checking its rows as the API checks a POST.
+
+Each row goes through the API's own serializer (crm/api/customers.py: field types,
+lengths, e-mail format, unknown and read-only fields, who may set the owner) and then
+the service's checks and model validation (crm/services.py: `new_customer`,
+`new_contact`). What the API reads from the database per request (the owners a user
+may name, the customers they may view and change) is read once per batch here.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.functions import Lower
+from rest_framework import exceptions as api_exceptions
+from rest_framework import serializers
+
+from accounts.models import User
+from crm import access, services
+from crm.api.customers import ContactSerializer, CustomerSerializer
+from crm.models import Contact, Customer
+
+from .models import ImportKind
+
+MAX_ROWS = 100_000
+# Columns an export writes that an import does not set: read and ignored, so an export can be imported.
+IGNORED_COLUMNS = frozenset({"id", "created_at", "updated_at", "version", "owner_name", "customer_name"})
+COLUMNS = {
+    ImportKind.CUSTOMERS: ("name", "email", "phone", "industry", "owner"),
+    ImportKind.CONTACTS: ("customer", "first_name", "last_name", "email", "phone"),
+}
+REQUIRED_COLUMNS = {ImportKind.CUSTOMERS: ("name",), ImportKind.CONTACTS: ("customer", "first_name")}
+# A cell an export protected against formula injection ('=1+1) is read back as it was stored.
+PROTECTED_CELL_PREFIXES = ("'=", "'+", "'-", "'@")
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be imported (not CSV, wrong columns, too large)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int  # the header is line 1
+    values: dict[str, str]
+
+
+def read_rows(kind: str, source: str) -> list[Row]:
+    reader = csv.DictReader(io.StringIO(source))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    _check_header(kind, header)
+    reader.fieldnames = header
+    rows = []
+    try:
+        for number, record in enumerate(reader, start=2):
+            if number - 1 > MAX_ROWS:
+                raise ImportFileError(f"A file may hold at most {MAX_ROWS:,} rows.")
+            values = {name: _cell(record.get(name)) for name in COLUMNS[kind] if name in header}
+            if any(values.values()):
+                rows.append(Row(number, values))
+    except csv.Error as error:
+        raise ImportFileError(f"This is not a readable CSV file ({error}).") from error
+    return rows
+
+
+def _check_header(kind: str, header: list[str]) -> None:
+    if not header:
+        raise ImportFileError("The file is empty: its first line names the columns.")
+    unknown = [name for name in header if name not in COLUMNS[kind] and name not in IGNORED_COLUMNS]
+    if unknown:
+        raise ImportFileError(
+            f"Unknown columns: {', '.join(unknown)}. A {kind} file has the columns {', '.join(COLUMNS[kind])}."
+        )
+    missing = [name for name in REQUIRED_COLUMNS[kind] if name not in header]
+    if missing:
+        raise ImportFileError(f"Missing columns: {', '.join(missing)}.")
+
+
+def _cell(value) -> str:
+    text = (value or "").strip() if isinstance(value, str) else ""
+    return text[1:] if text.startswith(PROTECTED_CELL_PREFIXES) else text
+
+
+@dataclass
+class CheckedRows:
+    new_records: list[tuple[Row, Customer | Contact]] = field(default_factory=list)
+    duplicates: list[Row] = field(default_factory=list)
+    errors: list[tuple[Row, dict[str, list[str]]]] = field(default_factory=list)
+
+
+class PreloadedChoiceField(serializers.RelatedField):
+    """The API's reference field, answered from records read once for the batch (same messages)."""
+
+    default_error_messages = {
+        "does_not_exist": serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"],
+        "incorrect_type": serializers.PrimaryKeyRelatedField.default_error_messages["incorrect_type"],
+    }
+
+    def __init__(self, *, context_key: str, missing_message: str | None = None, **kwargs):
+        self.context_key = context_key
+        super().__init__(read_only=False, queryset=None, **kwargs)
+        if missing_message:
+            self.error_messages["does_not_exist"] = missing_message
+
+    def get_queryset(self):
+        return None
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str | int) or isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        record = self.context[self.context_key].get(str(data))
+        if record is None:
+            self.fail("does_not_exist", pk_value=data)
+        return record
+
+    def to_representation(self, value):
+        return str(value)
+
+
+class ImportCustomerSerializer(CustomerSerializer):
+    """The API's customer serializer; the owner is named by username, among those the user may name."""
+
+    owner = PreloadedChoiceField(
+        context_key="owners",
+        required=False,
+        missing_message='No user you may name as the owner has the username "{pk_value}".',
+    )
+
+    def current_value(self, name):
+        if name == "owner" and self.instance is None:
+            return self.context["request"].user.username
+        return super().current_value(name)
+
+
+class ImportContactSerializer(ContactSerializer):
+    customer = PreloadedChoiceField(context_key="customers")
+
+
+def check_rows(*, acting_user: User, kind: str, rows: list[Row]) -> CheckedRows:
+    """Sort `rows` into new records (validated, not saved), duplicates of what the user can see, and errors."""
+    check = _check_customer_row if kind == ImportKind.CUSTOMERS else _check_contact_row
+    preloaded = _preload(acting_user, kind, rows)
+    serializer_class = ImportCustomerSerializer if kind == ImportKind.CUSTOMERS else ImportContactSerializer
+    serializer = serializer_class(context={"request": SimpleNamespace(user=acting_user), **preloaded})
+    checked = CheckedRows()
+    seen: set = set(preloaded["existing"])
+    for row in rows:
+        try:
+            data = serializer.run_validation({name: value for name, value in row.values.items() if value != ""})
+            record = check(acting_user, data, preloaded)
+        except serializers.ValidationError as error:
+            checked.errors.append((row, _messages(error.detail)))
+            continue
+        except api_exceptions.PermissionDenied as error:  # a field the user's role may not set: name it
+            named = [name for name in row.values if f"'{name}'" in str(error.detail)]
+            checked.errors.append((row, {(named[0] if named else "row"): [str(error.detail)]}))
+            continue
+        except ValidationError as error:
+            checked.errors.append((row, _django_messages(error)))
+            continue
+        except PermissionDenied as error:
+            checked.errors.append((row, {"row": [str(error)]}))
+            continue
+        key = _dedupe_key(kind, record)
+        if key is not None and key in seen:
+            checked.duplicates.append(row)
+            continue
+        if key is not None:
+            seen.add(key)
+        checked.new_records.append((row, record))
+    return checked
+
+
+def _check_customer_row(acting_user, data, preloaded) -> Customer:
+    data.pop("expected_version", None)
+    return services.new_customer(acting_user=acting_user, assignable_owner_ids=preloaded["owner_ids"], **data)
+
+
+def _check_contact_row(acting_user, data, preloaded) -> Contact:
+    data.pop("expected_version", None)
+    return services.new_contact(
+        acting_user=acting_user, changeable_customer_ids=preloaded["changeable_customer_ids"], **data
+    )
+
+
+def _preload(acting_user: User, kind: str, rows: list[Row]) -> dict:
+    emails = {row.values.get("email", "").lower() for row in rows} - {""}
+    if kind == ImportKind.CUSTOMERS:
+        owners = list(access.owners_assignable_by(acting_user))
+        existing = (
+            access.customers_visible_to(acting_user)
+            .annotate(email_key=Lower("email"))
+            .filter(email_key__in=emails)
+            .values_list("email_key", flat=True)
+        )
+        return {
+            "owners": {owner.username: owner for owner in owners},
+            "owner_ids": {owner.pk for owner in owners},
+            "existing": set(existing),
+        }
+    ids = {row.values.get("customer", "") for row in rows}
+    ids = {int(value) for value in ids if value.isdigit()}
+    customers = {str(c.pk): c for c in access.customers_visible_to(acting_user).filter(pk__in=ids)}
+    changeable = set(access.customers_for(acting_user, "change").filter(pk__in=ids).values_list("pk", flat=True))
+    existing = (
+        access.contacts_visible_to(acting_user)
+        .filter(customer_id__in=changeable)
+        .annotate(email_key=Lower("email"))
+        .filter(email_key__in=emails)
+        .values_list("customer_id", "email_key")
+    )
+    return {"customers": customers, "changeable_customer_ids": changeable, "existing": set(existing)}
+
+
+def _dedupe_key(kind: str, record):
+    if not record.email:
+        return None
+    return record.email.lower() if kind == ImportKind.CUSTOMERS else (record.customer_id, record.email.lower())
+
+
+def _messages(detail) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        return {name: [str(message) for message in _as_list(messages)] for name, messages in detail.items()}
+    return {"row": [str(message) for message in _as_list(detail)]}
+
+
+def _django_messages(error: ValidationError) -> dict[str, list[str]]:
+    return error.message_dict if hasattr(error, "error_dict") else {"row": error.messages}
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]

@@ -1,0 +1,109 @@
+"""Bulk reassignment: a manager moves one member's work to another member of the same team, at once.
+
+crm moves customers; sales and support register movers for their records from their
+AppConfig.ready(), so crm imports neither:
+
+    register_reassignment_mover(Mover(
+        kind="tickets", label="Open tickets assigned to them", team_kind=TeamKind.SUPPORT, order=30,
+        move=lambda *, acting_user, team, from_user, to_user, now: count_moved,
+    ))
+
+A mover only writes: `team_reassign` has already checked who acts and who the two
+members are. Every mover runs in one transaction, so a refusal or a failure in any of
+them leaves nothing moved. Each moved record's version goes up, so an edit based on
+the record as it was before is refused as stale.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import Team, User
+
+from . import access
+from .audit.bulk import reassign_and_record
+from .models import Customer
+
+
+@dataclass(frozen=True)
+class Mover:
+    kind: str  # as the API and the form name it: "customers", "opportunities", "tickets"
+    label: str
+    team_kind: str  # the members of teams of this kind own or work these records
+    order: int
+    move: Callable[..., int]  # (*, acting_user, team, from_user, to_user, now) -> how many records moved
+
+
+_movers: dict[str, Mover] = {}
+
+
+def register_reassignment_mover(mover: Mover) -> None:
+    _movers[mover.kind] = mover
+
+
+def movers_for(team: Team) -> list[Mover]:
+    """The movers that apply to `team`'s members, in order."""
+    return sorted((m for m in _movers.values() if m.team_kind == team.kind), key=lambda m: (m.order, m.kind))
+
+
+@transaction.atomic
+def team_reassign(
+    *, acting_user: User, team: Team, from_user: User, to_user: User, kinds: Iterable[str] | None = None
+) -> dict[str, int]:
+    """Move `from_user`'s records of `kinds` (default: every kind for this team) to `to_user`.
+
+    Answers how many records of each kind moved. Only a manager of the team or an admin
+    may; both users must be members of the team, and `to_user` active.
+    """
+    if not access.can_reassign_team_work(acting_user, team):
+        raise PermissionDenied("Only the team's manager or an admin may move its members' work.")
+    movers = _chosen_movers(team, kinds)
+    _check_members(team=team, from_user=from_user, to_user=to_user)
+    now = timezone.now()
+    return {
+        mover.kind: mover.move(acting_user=acting_user, team=team, from_user=from_user, to_user=to_user, now=now)
+        for mover in movers
+    }
+
+
+def _chosen_movers(team: Team, kinds: Iterable[str] | None) -> list[Mover]:
+    available = movers_for(team)
+    if kinds is None:
+        return available
+    kinds = list(kinds)
+    by_kind = {mover.kind: mover for mover in available}
+    unknown = [kind for kind in kinds if kind not in by_kind]
+    if unknown:
+        choices = ", ".join(by_kind) or "none"
+        message = f"Not movable within a {team.kind} team: {', '.join(unknown)}. Choose from: {choices}."
+        raise ValidationError({"kinds": [message]})
+    if not kinds:
+        raise ValidationError({"kinds": ["Choose at least one kind of record to move."]})
+    return [mover for mover in available if mover.kind in kinds]
+
+
+def _check_members(*, team: Team, from_user: User, to_user: User) -> None:
+    member_ids = set(team.memberships.values_list("user_id", flat=True))
+    errors = {}
+    if from_user.pk not in member_ids:
+        errors["from_user"] = [f"Not a member of the team {team}."]
+    if to_user.pk not in member_ids:
+        errors["to_user"] = [f"Not a member of the team {team}."]
+    elif not to_user.is_active:
+        errors["to_user"] = ["This user is not active."]
+    elif to_user.pk == from_user.pk:
+        errors["to_user"] = ["Choose another member than the one whose work moves."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def move_customers(*, acting_user: User, team: Team, from_user: User, to_user: User, now: datetime) -> int:
+    """Every customer `from_user` owns becomes `to_user`'s (their shares stay as they are)."""
+    return reassign_and_record(
+        Customer.objects.filter(owner=from_user), field="owner", to=to_user, version=F("version") + 1, updated_at=now
+    )

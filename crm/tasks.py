@@ -1,0 +1,14 @@
+"""Celery tasks of the customer core: thin wrappers around services, taking ids.
+
+`run_import` is acknowledged late: a run lost with its worker is delivered again and
+resumes after the last committed batch (crm/imports/services.py).
+"""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def run_import(job_id: int) -> str:
+    from crm.imports import services
+
+    return services.import_run(job_id=job_id).state

@@ -1,0 +1,328 @@
+"""What sales adds to crm's dashboard, home pages, bulk reassignment (registered from SalesConfig.ready()).
+
+Every figure starts from the sales policy (opportunities_visible_to, orders_visible_to)
+and links to the list that shows its rows, with the same filter (sales.filters): the
+figure and the list count the same records. Support users see no pipeline figure.
+"""
+
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Count, DateField, F, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+
+from accounts.models import Role, Team, TeamKind, User
+from crm.audit.bulk import reassign_and_record
+from crm.dashboard import (
+    Bar,
+    Cell,
+    Chart,
+    DashboardSection,
+    Figure,
+    Period,
+    SectionFigures,
+    TeamColumns,
+    month_end,
+    start_of,
+)
+from crm.home_sections import HomeSection
+from crm.reassignment import Mover
+
+from . import access
+from .filters import closed_on_or_after
+from .models import CLOSED_STAGES, ZERO, Opportunity, Stage
+from .selectors import BOOKED_STATUSES
+
+OPEN_STAGES = [stage for stage in Stage.values if stage not in CLOSED_STAGES]
+REVENUE_MONTHS = 12
+HOME_ROWS = 10
+
+
+def money(amount) -> str:
+    return f"{Decimal(amount or ZERO):,.2f} {settings.CRM_CURRENCY}"
+
+
+def opportunities_url(**params) -> str:
+    return f"{reverse('opportunity-list')}?{urlencode(params, doseq=True)}"
+
+
+def orders_url(**params) -> str:
+    return f"{reverse('order-list')}?{urlencode(params, doseq=True)}"
+
+
+def _name(row: dict) -> str:
+    full = f"{row['owner__first_name']} {row['owner__last_name']}".strip()
+    return full or row["owner__username"]
+
+
+# The dashboard
+
+
+def pipeline_section() -> DashboardSection:
+    return DashboardSection(key="pipeline", title="Pipeline", order=10, build=pipeline_figures)
+
+
+def pipeline_figures(*, user: User, period: Period) -> SectionFigures | None:
+    """Four queries: the open pipeline by stage, by owner, the deals closed this month and quarter, revenue."""
+    if not access.sees_pipeline(user):
+        return None
+    opportunities = access.opportunities_visible_to(user).order_by()
+    open_opportunities = opportunities.filter(stage__in=OPEN_STAGES)
+    by_stage = {
+        row["stage"]: row for row in open_opportunities.values("stage").annotate(count=Count("pk"), total=Sum("amount"))
+    }
+    by_owner = (
+        open_opportunities.values("owner_id", "owner__username", "owner__first_name", "owner__last_name")
+        .annotate(count=Count("pk"), total=Sum("amount"))
+        .order_by("-total", "owner__username")
+    )
+    closed = opportunities.aggregate(
+        **_closed_since("month", period.month_start), **_closed_since("quarter", period.quarter_start)
+    )
+    open_total = sum((row["total"] for row in by_stage.values()), ZERO)
+    figures = [
+        Figure("pipeline-total", "Open pipeline", money(open_total), opportunities_url(stage=OPEN_STAGES)),
+        *_closed_figures("month", "this month", period.month_start, closed),
+        *_closed_figures("quarter", "this quarter", period.quarter_start, closed),
+    ]
+    charts = [
+        Chart(
+            key="pipeline-by-stage",
+            title="Open pipeline by stage",
+            category_label="Stage",
+            value_label=f"Value ({settings.CRM_CURRENCY})",
+            bars=[
+                Bar(label, total, money(total), opportunities_url(stage=stage))
+                for stage, label in Stage.choices
+                if stage in OPEN_STAGES
+                for total in [by_stage.get(stage, {}).get("total") or ZERO]
+            ],
+        ),
+        Chart(
+            key="pipeline-by-member",
+            title="Open pipeline by owner",
+            category_label="Owner",
+            value_label=f"Value ({settings.CRM_CURRENCY})",
+            bars=[
+                Bar(
+                    _name(row),
+                    row["total"],
+                    money(row["total"]),
+                    opportunities_url(owner=row["owner_id"], stage=OPEN_STAGES),
+                )
+                for row in by_owner
+            ],
+        ),
+        revenue_chart(user=user, period=period),
+    ]
+    return SectionFigures(figures=figures, charts=charts)
+
+
+def _closed_since(key: str, day) -> dict:
+    won = Q(stage=Stage.WON) & closed_on_or_after(day)
+    lost = Q(stage=Stage.LOST) & closed_on_or_after(day)
+    return {
+        f"won_{key}": Count("pk", filter=won),
+        f"won_{key}_value": Sum("amount", filter=won),
+        f"lost_{key}": Count("pk", filter=lost),
+        f"lost_{key}_value": Sum("amount", filter=lost),
+    }
+
+
+def _closed_figures(key: str, when: str, day, closed: dict) -> list[Figure]:
+    won, lost = closed[f"won_{key}"], closed[f"lost_{key}"]
+    since = day.isoformat()
+    rate = f"{won * 100 / (won + lost):.0f}%" if won + lost else "—"
+    return [
+        Figure(
+            f"won-{key}",
+            f"Won {when}",
+            str(won),
+            opportunities_url(stage=Stage.WON, closed_after=since),
+            note=money(closed[f"won_{key}_value"]),
+        ),
+        Figure(
+            f"lost-{key}",
+            f"Lost {when}",
+            str(lost),
+            opportunities_url(stage=Stage.LOST, closed_after=since),
+            note=money(closed[f"lost_{key}_value"]),
+        ),
+        Figure(
+            f"win-rate-{key}",
+            f"Win rate {when}",
+            rate,
+            opportunities_url(stage=[Stage.WON, Stage.LOST], closed_after=since),
+            note="won ÷ (won + lost)",
+        ),
+    ]
+
+
+def revenue_chart(*, user: User, period: Period) -> Chart:
+    """Placed or shipped orders, by the month they were placed, for the last twelve months (one query)."""
+    months = period.month_starts(REVENUE_MONTHS)
+    rows = (
+        access.orders_visible_to(user)
+        .filter(status__in=BOOKED_STATUSES, placed_at__gte=start_of(months[0]))
+        .annotate(month=TruncMonth("placed_at", output_field=DateField()))
+        .order_by()
+        .values("month")
+        .annotate(total=Sum("total"))
+    )
+    totals = {row["month"]: row["total"] for row in rows}
+    return Chart(
+        key="revenue-by-month",
+        title="Revenue from placed orders by month",
+        category_label="Month placed",
+        value_label=f"Revenue ({settings.CRM_CURRENCY})",
+        bars=[
+            Bar(
+                month.strftime("%b %Y"),
+                totals.get(month) or ZERO,
+                money(totals.get(month)),
+                orders_url(
+                    status=list(BOOKED_STATUSES),
+                    placed_at_after=month.isoformat(),
+                    placed_at_before=month_end(month).isoformat(),
+                ),
+            )
+            for month in months
+        ],
+    )
+
+
+def pipeline_team_columns() -> TeamColumns:
+    return TeamColumns(
+        key="pipeline",
+        team_kind=TeamKind.SALES,
+        order=10,
+        columns=(("open_opportunities", "Open opportunities"), ("pipeline_value", "Pipeline value")),
+        values=pipeline_by_member,
+    )
+
+
+def pipeline_by_member(*, user: User, member_ids: list[int], period: Period) -> dict[int, dict[str, Cell]]:
+    rows = (
+        access.opportunities_visible_to(user)
+        .filter(stage__in=OPEN_STAGES, owner_id__in=member_ids)
+        .order_by()
+        .values("owner_id")
+        .annotate(count=Count("pk"), total=Sum("amount"))
+    )
+    found = {row["owner_id"]: row for row in rows}
+    cells = {}
+    for member_id in member_ids:
+        row = found.get(member_id, {})
+        url = opportunities_url(owner=member_id, stage=OPEN_STAGES)
+        cells[member_id] = {
+            "open_opportunities": Cell(str(row.get("count", 0)), url),
+            "pipeline_value": Cell(money(row.get("total")), url),
+        }
+    return cells
+
+
+# Home sections for salespeople
+
+
+def my_pipeline_context(*, user: User, period: Period) -> dict | None:
+    if not access.sees_pipeline(user):
+        return None
+    rows = (
+        access.opportunities_visible_to(user)
+        .filter(owner=user, stage__in=OPEN_STAGES)
+        .order_by()
+        .values("stage")
+        .annotate(count=Count("pk"), total=Sum("amount"))
+    )
+    by_stage = {row["stage"]: row for row in rows}
+    stages = [
+        {
+            "label": label,
+            "count": by_stage.get(stage, {}).get("count", 0),
+            "total": money(by_stage.get(stage, {}).get("total")),
+            "url": opportunities_url(owner=user.pk, stage=stage),
+        }
+        for stage, label in Stage.choices
+        if stage in OPEN_STAGES
+    ]
+    total = sum((row["total"] for row in by_stage.values()), ZERO)
+    return {
+        "stages": stages,
+        "total": money(total),
+        "url": opportunities_url(owner=user.pk, stage=OPEN_STAGES),
+        "board_url": f"{reverse('sales-board')}?{urlencode({'owner': user.pk})}",
+    }
+
+
+def closing_this_month_context(*, user: User, period: Period) -> dict | None:
+    """My open deals expected to close this month, soonest first (one query; one row more tells of more)."""
+    if not access.sees_pipeline(user):
+        return None
+    deals = list(
+        access.opportunities_visible_to(user)
+        .filter(
+            owner=user,
+            stage__in=OPEN_STAGES,
+            expected_close__gte=period.month_start,
+            expected_close__lte=period.month_end,
+        )
+        .select_related("customer")
+        .order_by("expected_close", "id")[: HOME_ROWS + 1]
+    )
+    return {
+        "deals": deals[:HOME_ROWS],
+        "more": len(deals) > HOME_ROWS,
+        "url": opportunities_url(
+            owner=user.pk,
+            stage=OPEN_STAGES,
+            expected_close_after=period.month_start.isoformat(),
+            expected_close_before=period.month_end.isoformat(),
+        ),
+    }
+
+
+HOME_SECTIONS = (
+    HomeSection(
+        key="my-pipeline",
+        title="My pipeline",
+        order=10,
+        roles={Role.SALES},
+        template="sales/home/my_pipeline.html",
+        context=my_pipeline_context,
+    ),
+    HomeSection(
+        key="closing-this-month",
+        title="Deals closing this month",
+        order=20,
+        roles={Role.SALES},
+        template="sales/home/closing_this_month.html",
+        context=closing_this_month_context,
+    ),
+)
+
+
+# Bulk reassignment
+
+
+def move_opportunities(*, acting_user: User, team: Team, from_user: User, to_user: User, now) -> int:
+    """Every opportunity `from_user` owns, open or closed, becomes `to_user`'s."""
+    return reassign_and_record(
+        Opportunity.objects.filter(owner=from_user),
+        field="owner",
+        to=to_user,
+        version=F("version") + 1,
+        updated_at=now,
+        updated_by=acting_user,
+    )
+
+
+def opportunities_mover() -> Mover:
+    return Mover(
+        kind="opportunities",
+        label="Opportunities they own",
+        team_kind=TeamKind.SALES,
+        order=20,
+        move=move_opportunities,
+    )

@@ -1,0 +1,61 @@
+"""CSV exports of the opportunity and order lists, with the list's filters and order (crm.exports).
+
+Only the rows the user may view; the opportunity export does not exist for support users.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.views.decorators.http import require_safe
+
+from crm.exports import column, csv_response, invalid_filters
+from sales import selectors
+from sales.filters import OPPORTUNITY_ORDERINGS, ORDER_ORDERINGS, OpportunityFilter, OrderFilter
+
+from .lookup import filtered_rows, require_pipeline
+
+OPPORTUNITY_COLUMNS = [
+    column("id"),
+    column("name"),
+    column("customer", "customer_id"),
+    column("customer_name", "customer.name"),
+    column("stage"),
+    column("amount"),
+    column("probability"),
+    column("expected_close"),
+    column("owner", "owner.username"),
+    column("owner_name", "owner.display_name"),
+    column("updated_at"),
+]
+ORDER_COLUMNS = [
+    column("id"),
+    column("customer", "customer_id"),
+    column("customer_name", "customer.name"),
+    column("status"),
+    column("total"),
+    column("placed_at"),
+    column("owner", "owner.username"),
+    column("owner_name", "owner.display_name"),
+    column("created_at"),
+]
+
+
+@login_required
+@require_safe
+def opportunity_export(request):
+    require_pipeline(request)
+    opportunity_filter = OpportunityFilter(request.GET, queryset=selectors.opportunity_list(user=request.user))
+    if not opportunity_filter.is_valid():
+        return invalid_filters(opportunity_filter)
+    rows, _ = filtered_rows(
+        request, opportunity_filter, orderings=OPPORTUNITY_ORDERINGS, default_ordering="-updated_at"
+    )
+    return csv_response(filename="opportunities", columns=OPPORTUNITY_COLUMNS, rows=rows)
+
+
+@login_required
+@require_safe
+def order_export(request):
+    order_filter = OrderFilter(request.GET, queryset=selectors.order_list(user=request.user))
+    if not order_filter.is_valid():
+        return invalid_filters(order_filter)
+    rows, _ = filtered_rows(request, order_filter, orderings=ORDER_ORDERINGS, default_ordering="-created_at")
+    return csv_response(filename="orders", columns=ORDER_COLUMNS, rows=rows)

@@ -1,0 +1,32 @@
+"""The audit trail of tickets (registered with crm.audit from SupportConfig.ready())."""
+
+from django.urls import reverse
+
+from crm.audit.registry import AuditedModel, AuditedRecord, register_audited_model, register_audited_record
+
+from . import access
+from .models import Ticket
+
+
+def register() -> None:
+    register_audited_record(
+        AuditedRecord(
+            "ticket", Ticket, access.tickets_visible_to, lambda t: reverse("support-ticket-detail", args=[t.pk])
+        )
+    )
+    register_audited_model(
+        AuditedModel(
+            Ticket,
+            "ticket",
+            lambda ticket: ticket.pk,
+            # The SLA clock's pause bookkeeping follows from the status, which is recorded.
+            exclude_fields=("paused_at", "paused_for"),
+            references={
+                "customer": "customer",
+                "contact": "contact",
+                "team": "team",
+                "assignee": "user",
+                "created_by": "user",
+            },
+        )
+    )

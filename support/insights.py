@@ -1,0 +1,352 @@
+"""What support adds to crm's dashboard, home pages, bulk reassignment and access explainer
+(registered from SupportConfig.ready()).
+
+Every figure starts from the support policy (tickets_visible_to, feedback_visible_to)
+and links to the list that shows its rows with the same filter (support.filters).
+"""
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.db.models import Count, DateField, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+
+from accounts.models import Role, Team, TeamKind, User
+from crm.audit.bulk import reassign_and_record
+from crm.dashboard import (
+    Bar,
+    Cell,
+    Chart,
+    DashboardSection,
+    Figure,
+    Period,
+    SectionFigures,
+    TeamColumns,
+    month_end,
+    start_of,
+)
+from crm.explainer import ExplainableKind
+from crm.home_sections import HomeSection
+from crm.reassignment import Mover
+
+from . import access, selectors
+from .filters import breached_on_or_after
+from .models import UNRESOLVED_STATUSES, Ticket, TicketKind, TicketPriority, TicketStatus
+
+FIRST_RESPONSE_DAYS = 30
+CSAT_MONTHS = 6
+HOME_ROWS = 10
+PRIORITIES_MOST_URGENT_FIRST = (TicketPriority.URGENT, TicketPriority.HIGH, TicketPriority.NORMAL, TicketPriority.LOW)
+
+
+def tickets_url(**params) -> str:
+    return f"{reverse('support-queue', args=['all'])}?{urlencode(params, doseq=True)}"
+
+
+def feedback_url(**params) -> str:
+    return f"{reverse('support-feedback-list')}?{urlencode(params, doseq=True)}"
+
+
+def duration_text(duration: timedelta | None) -> str:
+    if duration is None:
+        return "—"
+    minutes = round(duration.total_seconds() / 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def rating_text(total, count) -> str:
+    return f"{total / count:.2f}" if count else "—"
+
+
+# The dashboard
+
+
+def tickets_section() -> DashboardSection:
+    return DashboardSection(key="tickets", title="Tickets and satisfaction", order=20, build=ticket_figures)
+
+
+def ticket_figures(*, user: User, period: Period) -> SectionFigures:
+    """Five or six queries: open tickets by priority and status, breaches, the median first response, CSAT."""
+    tickets = access.tickets_visible_to(user).order_by()
+    open_rows = list(
+        tickets.filter(status__in=UNRESOLVED_STATUSES).values("priority", "status").annotate(count=Count("pk"))
+    )
+    breaches = tickets.filter(breached_on_or_after(period.week_start)).count()
+    responded_since = period.days_ago(FIRST_RESPONSE_DAYS - 1)
+    median = median_first_response(
+        tickets.filter(created_at__gte=start_of(responded_since), first_response_at__isnull=False)
+    )
+    csat_chart, csat_total, csat_count = csat_by_month(user=user, period=period)
+    csat_since = period.month_starts(CSAT_MONTHS)[0]
+    figures = [
+        Figure(
+            "open-tickets",
+            "Open tickets",
+            str(sum(row["count"] for row in open_rows)),
+            tickets_url(unresolved="true"),
+        ),
+        Figure(
+            "breaches-week",
+            "SLA breaches this week",
+            str(breaches),
+            tickets_url(breached_after=period.week_start.isoformat()),
+            note=f"tickets with a clock overdue since {period.week_start:%a %d %b}",
+        ),
+        Figure(
+            "median-first-response",
+            "Median first response",
+            duration_text(median),
+            tickets_url(created_at_after=responded_since.isoformat(), responded="true"),
+            note=f"tickets opened in the last {FIRST_RESPONSE_DAYS} days",
+        ),
+        Figure(
+            "csat",
+            "CSAT average",
+            rating_text(csat_total, csat_count),
+            feedback_url(created_at_after=csat_since.isoformat()),
+            note=f"{csat_count} rating{'s' if csat_count != 1 else ''} (1–5) in {CSAT_MONTHS} months",
+        ),
+    ]
+    charts = [_open_by_priority(open_rows), _open_by_status(open_rows), csat_chart]
+    return SectionFigures(figures=figures, charts=charts)
+
+
+def _open_by_priority(open_rows: list[dict]) -> Chart:
+    counts = dict.fromkeys(TicketPriority.values, 0)
+    for row in open_rows:
+        counts[row["priority"]] += row["count"]
+    return Chart(
+        key="open-by-priority",
+        title="Open tickets by priority",
+        category_label="Priority",
+        value_label="Tickets",
+        whole_numbers=True,
+        bars=[
+            Bar(TicketPriority(p).label, counts[p], str(counts[p]), tickets_url(priority=p, unresolved="true"))
+            for p in PRIORITIES_MOST_URGENT_FIRST
+        ],
+    )
+
+
+def _open_by_status(open_rows: list[dict]) -> Chart:
+    counts = dict.fromkeys(UNRESOLVED_STATUSES, 0)
+    for row in open_rows:
+        counts[row["status"]] += row["count"]
+    return Chart(
+        key="open-by-status",
+        title="Open tickets by status",
+        category_label="Status",
+        value_label="Tickets",
+        whole_numbers=True,
+        bars=[
+            Bar(TicketStatus(s).label.split(" (")[0], counts[s], str(counts[s]), tickets_url(status=s))
+            for s in UNRESOLVED_STATUSES
+        ],
+    )
+
+
+def median_first_response(tickets) -> timedelta | None:
+    """The median wait from opening to the first reply, counted in the database (two queries, no row loaded)."""
+    waits = (
+        tickets.annotate(wait=ExpressionWrapper(F("first_response_at") - F("created_at"), output_field=DurationField()))
+        .order_by("wait", "pk")
+        .values_list("wait", flat=True)
+    )
+    count = waits.count()
+    if not count:
+        return None
+    middle = list(waits[(count - 1) // 2 : count // 2 + 1])
+    return sum(middle, timedelta()) / len(middle)
+
+
+def csat_by_month(*, user: User, period: Period) -> tuple[Chart, int, int]:
+    """The average rating per month for the last months (one query), with the sum and count over all of them."""
+    months = period.month_starts(CSAT_MONTHS)
+    rows = (
+        access.feedback_visible_to(user)
+        .filter(created_at__gte=start_of(months[0]))
+        .annotate(month=TruncMonth("created_at", output_field=DateField()))
+        .order_by()
+        .values("month")
+        .annotate(count=Count("pk"), total=Sum("rating"))
+    )
+    by_month = {row["month"]: row for row in rows}
+    bars = []
+    for month in months:
+        row = by_month.get(month, {"count": 0, "total": 0})
+        average = row["total"] / row["count"] if row["count"] else 0
+        url = feedback_url(created_at_after=month.isoformat(), created_at_before=month_end(month).isoformat())
+        bars.append(Bar(month.strftime("%b %Y"), average, rating_text(row["total"], row["count"]), url))
+    chart = Chart(
+        key="csat-by-month",
+        title="CSAT average by month",
+        category_label="Month",
+        value_label="Average rating (1–5)",
+        bars=bars,
+        max_value=5,
+    )
+    return chart, sum(row["total"] for row in by_month.values()), sum(row["count"] for row in by_month.values())
+
+
+def ticket_team_columns() -> TeamColumns:
+    return TeamColumns(
+        key="tickets",
+        team_kind=TeamKind.SUPPORT,
+        order=20,
+        columns=(("open_tickets", "Open tickets"), ("breaches", "SLA breaches this week")),
+        values=tickets_by_assignee,
+    )
+
+
+def tickets_by_assignee(*, user: User, member_ids: list[int], period: Period) -> dict[int, dict[str, Cell]]:
+    week_start = period.week_start
+    rows = (
+        access.tickets_visible_to(user)
+        .filter(assignee_id__in=member_ids)
+        .order_by()
+        .values("assignee_id")
+        .annotate(
+            open=Count("pk", filter=Q(status__in=UNRESOLVED_STATUSES)),
+            breaches=Count("pk", filter=breached_on_or_after(week_start)),
+        )
+    )
+    found = {row["assignee_id"]: row for row in rows}
+    return {
+        member_id: {
+            "open_tickets": Cell(
+                str(found.get(member_id, {}).get("open", 0)), tickets_url(assignee=member_id, unresolved="true")
+            ),
+            "breaches": Cell(
+                str(found.get(member_id, {}).get("breaches", 0)),
+                tickets_url(assignee=member_id, breached_after=week_start.isoformat()),
+            ),
+        }
+        for member_id in member_ids
+    }
+
+
+# Home sections
+
+
+def customers_complaints_context(*, user: User, period: Period) -> dict:
+    """A salesperson's customers' open complaints (they follow those tickets read-only)."""
+    complaints = list(
+        selectors.ticket_list(user=user)
+        .filter(customer__owner=user, kind=TicketKind.COMPLAINT, status__in=UNRESOLVED_STATUSES)
+        .order_by("sla_due_at", "id")[: HOME_ROWS + 1]
+    )
+    return {
+        "tickets": complaints[:HOME_ROWS],
+        "more": len(complaints) > HOME_ROWS,
+        "url": tickets_url(customer_owner=user.pk, kind=TicketKind.COMPLAINT, unresolved="true"),
+    }
+
+
+def _queue_context(user: User, period: Period, queue_key: str) -> dict:
+    queue = selectors.QUEUES_BY_KEY[queue_key]
+    tickets = list(
+        selectors.queue_tickets(user=user, queue=queue, now=period.now).order_by("sla_due_at", "id")[: HOME_ROWS + 1]
+    )
+    return {
+        "tickets": tickets[:HOME_ROWS],
+        "more": len(tickets) > HOME_ROWS,
+        "url": reverse("support-queue", args=[queue_key]),
+    }
+
+
+def my_queue_context(*, user: User, period: Period) -> dict:
+    return _queue_context(user, period, "mine")
+
+
+def breaching_soon_context(*, user: User, period: Period) -> dict:
+    return _queue_context(user, period, "breaching")
+
+
+def my_csat_context(*, user: User, period: Period) -> dict:
+    """The ratings given about the tickets assigned to the user."""
+    summary = selectors.feedback_summary(access.feedback_visible_to(user).filter(ticket__assignee=user))
+    return {
+        "average": f"{summary['average']:.2f}" if summary["average"] is not None else "—",
+        "count": summary["count"],
+        "url": feedback_url(ticket_assignee=user.pk),
+    }
+
+
+HOME_SECTIONS = (
+    HomeSection(
+        key="customers-complaints",
+        title="My customers' open complaints",
+        order=30,
+        roles={Role.SALES},
+        template="support/home/complaints.html",
+        context=customers_complaints_context,
+    ),
+    HomeSection(
+        key="my-queue",
+        title="My queue",
+        order=10,
+        roles={Role.SUPPORT},
+        template="support/home/queue.html",
+        context=my_queue_context,
+    ),
+    HomeSection(
+        key="breaching-soon",
+        title="Breaching soon (overdue or due within the hour)",
+        order=20,
+        roles={Role.SUPPORT},
+        template="support/home/queue.html",
+        context=breaching_soon_context,
+    ),
+    HomeSection(
+        key="my-csat",
+        title="My CSAT",
+        order=30,
+        roles={Role.SUPPORT},
+        template="support/home/csat.html",
+        context=my_csat_context,
+    ),
+)
+
+
+# Bulk reassignment
+
+
+def move_tickets(*, acting_user: User, team: Team, from_user: User, to_user: User, now) -> int:
+    """The team's unresolved tickets assigned to `from_user` go to `to_user`; finished ones keep who worked them."""
+    return reassign_and_record(
+        Ticket.objects.filter(team=team, assignee=from_user, status__in=UNRESOLVED_STATUSES),
+        field="assignee",
+        to=to_user,
+        version=F("version") + 1,
+        updated_at=now,
+    )
+
+
+def tickets_mover() -> Mover:
+    return Mover(
+        kind="tickets",
+        label="Open tickets assigned to them",
+        team_kind=TeamKind.SUPPORT,
+        order=30,
+        move=move_tickets,
+    )
+
+
+# The access explainer
+
+
+def explainable_tickets() -> ExplainableKind:
+    return ExplainableKind(
+        name="ticket",
+        collection="tickets",
+        label="Ticket",
+        model=Ticket,
+        actions=access.TicketAction.choices,
+        rules=access.TICKET_RULES,
+        visible_to=access.tickets_visible_to,
+        related=("customer", "team"),
+        reasons_by_user=access.ticket_access_reasons_by_user,
+        url_name="support-ticket-detail",
+    )

@@ -1,0 +1,126 @@
+"""The home pages and the dashboard issue the same number of queries whatever the number of records.
+
+Home pages: at most 10. The dashboard: DASHBOARD_QUERIES, constant (two for the session and
+the user, one for the staff scope, four for the pipeline figures, five for the ticket and
+satisfaction figures, three for the team table).
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Role, TeamMembership, User
+from crm.models import Customer
+from sales.models import Opportunity, Order, OrderStatus, Stage
+from support.models import Escalation, EscalationLevel, Feedback, Ticket, TicketKind, TicketStatus
+from tests.crm.scenario import share
+
+from .conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+HOME_BUDGET = 10
+DASHBOARD_QUERIES = 15
+
+
+def query_count(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def grow(world, count: int) -> None:
+    """`count` more of every record the pages count, all of them visible to the personas."""
+    u, t, c = world.users, world.teams, world.customers
+    batch = f"Bulk {count}"
+    Customer.objects.bulk_create(Customer(name=f"{batch} {n:04d}", owner=u["rep_x1"]) for n in range(count))
+    for customer in Customer.objects.filter(name__startswith=batch)[:20]:
+        share(customer, level="view", user=u["rep_y"])
+    stages = [Stage.PROSPECTING, Stage.PROPOSAL, Stage.WON, Stage.LOST]
+    Opportunity.objects.bulk_create(
+        Opportunity(
+            customer=c["c1"],
+            name=f"Bulk {n}",
+            owner=u["rep_x1"] if n % 2 else u["rep_x2"],
+            stage=stages[n % 4],
+            amount=Decimal("10.00"),
+            expected_close=date(2026, 5, 28),
+            won_at=NOW if stages[n % 4] == Stage.WON else None,
+            lost_at=NOW if stages[n % 4] == Stage.LOST else None,
+        )
+        for n in range(count)
+    )
+    Order.objects.bulk_create(
+        Order(
+            customer=c["c2"],
+            owner=u["rep_x2"],
+            status=OrderStatus.PLACED,
+            total=Decimal("5.00"),
+            placed_at=NOW - timedelta(days=n % 300),
+        )
+        for n in range(count)
+    )
+    tickets = Ticket.objects.bulk_create(
+        Ticket(
+            customer=c["c1"],
+            subject=f"Bulk {n}",
+            kind=TicketKind.COMPLAINT,
+            status=TicketStatus.OPEN,
+            team=t["support_x"],
+            assignee=u["agent_x1"],
+            created_at=NOW - timedelta(hours=n % 500),
+            first_response_at=NOW - timedelta(hours=n % 500) + timedelta(minutes=n % 90),
+            first_response_due_at=NOW,
+            sla_due_at=NOW + timedelta(minutes=30),
+        )
+        for n in range(count)
+    )
+    Escalation.objects.bulk_create(
+        Escalation(ticket=ticket, level=EscalationLevel.RESOLUTION, due_at=NOW) for ticket in tickets
+    )
+    Feedback.objects.bulk_create(
+        Feedback(customer=c["c1"], ticket=ticket, rating=1 + n % 5, created_at=NOW - timedelta(days=n % 150))
+        for n, ticket in enumerate(tickets)
+    )
+    members = User.objects.bulk_create(
+        User(username=f"bulk_rep_{count}_{n}", role=Role.SALES) for n in range(min(count, 50))
+    )
+    TeamMembership.objects.bulk_create(TeamMembership(team=t["sales_x"], user=member) for member in members)
+
+
+@pytest.mark.parametrize("persona", ["rep_x1", "agent_x1", "dual_manager", "root", "far_manager"])
+def test_home_pages_stay_within_ten_queries(world, portal, persona):
+    client = portal.as_user(world.users[persona])
+    grow(world, 10)
+    small = query_count(client, "/")
+    grow(world, 1000)
+    large = query_count(client, "/")
+    print(f"home of {persona}: {small} queries with 10 more of each record, {large} with 1,010")
+    assert small == large
+    assert large <= HOME_BUDGET
+
+
+@pytest.mark.parametrize("persona", ["dual_manager", "root"])
+def test_the_dashboard_costs_a_constant_number_of_queries(world, portal, persona):
+    client = portal.as_user(world.users[persona])
+    grow(world, 10)
+    small = query_count(client, "/dashboard/")
+    grow(world, 1000)
+    large = query_count(client, "/dashboard/")
+    assert small == large == DASHBOARD_QUERIES
+
+
+def test_the_team_page_costs_a_constant_number_of_queries(world, portal):
+    client = portal.as_user(world.users["dual_manager"])
+    url = f"/teams/{world.teams['sales_x'].pk}/"
+    grow(world, 10)
+    small = query_count(client, url)
+    grow(world, 1000)
+    large = query_count(client, url)
+    print(f"team page: {small} queries with 10 more of each record, {large} with 1,010")
+    assert small == large
+    assert large <= HOME_BUDGET
