@@ -18,7 +18,7 @@ and for the security headers.
 from django.contrib import admin
 
 from .matrix import Case, Listing, Route, board_figures, feedback_figures, needs, public, queue_figures, signed_in, when
-from .world import KINDS, SEARCH_WORDS
+from .world import KINDS, SEARCH_WORDS, TEAMS
 
 CUSTOMERS = KINDS["customer"]
 OPPORTUNITIES = KINDS["opportunity"]
@@ -80,6 +80,47 @@ def on_customer(kind_of_page):
     return lambda case: {name for name, customer in owners.items() if customer == case.target}
 
 
+def manages_team(case: Case) -> bool:
+    return case.is_admin or TEAMS[case.target][0] == case.principal
+
+
+def team_work(ok):
+    """Moving a member's work: the team's manager or an admin; its members 403; others do not see the team (404)."""
+    return needs("v", lambda case: ok if manages_team(case) else 403)
+
+
+def explains(ok):
+    """The access explainer: managers and admins, about records they may view (others 403, or 404)."""
+    return needs("v", lambda case: ok if case.role in {"admin", "manager"} else 403)
+
+
+def history_of(ok):
+    """A record's history: whoever may view the record; users' and teams' histories are for admins only (404)."""
+
+    def expect(case: Case) -> int:
+        if case.target.startswith(("user_", "team_")):
+            return (ok if case.is_admin else 404) if case.signed_in else case.signed_out_status()
+        return needs("v", ok)(case)
+
+    return expect
+
+
+def own_import(ok, *, importers_only: bool = False):
+    """An import job is its uploader's: anyone else 404 (running one also needs the right to import: 403)."""
+
+    def expect(case: Case) -> int:
+        if not case.signed_in:
+            return case.signed_out_status()
+        if importers_only and not creates_records(case):
+            return 403
+        return ok if case.can("v") else 404
+
+    return expect
+
+
+HISTORY_TARGETS = (*CUSTOMERS, *OPPORTUNITIES, *ORDERS, *TICKETS, "user_sales_rep", "team_a")
+
+
 def search_for(record: str):
     return {"search": SEARCH_WORDS[record]}
 
@@ -94,7 +135,36 @@ PORTAL_ROUTES = [
     Route("logout/", "GET", public(405)),
     Route("password/", "GET", signed_in(200)),
     Route("password/", "POST", signed_in(200), data={"old_password": "wrong"}, note="the form with its errors"),
-    Route("", "GET", signed_in(200), lists=(Listing("customer", by_marker=True),)),
+    Route("", "GET", signed_in(200), note="each role's own sections: checked for what they must not name"),
+    # Managers' tools: the dashboard, teams and their work, the access explainer
+    Route("dashboard/", "GET", when(lambda case: case.role in {"admin", "manager"}, 200)),
+    Route("teams/<int:team_id>/", "GET", needs("v", 200), targets=KINDS["team"]),
+    Route(
+        "teams/<int:team_id>/reassign/",
+        "POST",
+        team_work(400),
+        targets=KINDS["team"],
+        data={},
+        note="allowed: the empty form answers 400 with its errors",
+    ),
+    Route("access/<slug:kind_name>/<int:record_id>/", "GET", explains(200), targets=(*CUSTOMERS, *TICKETS)),
+    # Records: history, import, export
+    Route("history/<slug:record_type>/<int:record_id>/", "GET", history_of(200), targets=HISTORY_TARGETS),
+    Route("history/<slug:record_type>/<int:record_id>/", "GET", history_of(200), targets=HISTORY_TARGETS, htmx=True),
+    Route("customers/export.csv", "GET", signed_in(200), lists=(Listing("customer", by_marker=True),)),
+    Route("contacts/export.csv", "GET", signed_in(200), lists=(Listing("contact", by_marker=True),)),
+    Route("imports/new/", "GET", when(creates_records, 200)),
+    Route(
+        "imports/new/",
+        "POST",
+        when(creates_records, 400),
+        data={"kind": "customers"},
+        note="no file: the form's errors",
+    ),
+    Route("imports/<int:job_id>/", "GET", own_import(200), targets=KINDS["import"]),
+    Route("imports/<int:job_id>/", "GET", own_import(200), targets=KINDS["import"], htmx=True),
+    Route("imports/<int:job_id>/run/", "POST", own_import(302, importers_only=True), targets=KINDS["import"]),
+    Route("imports/<int:job_id>/not-imported.csv", "GET", own_import(200), targets=KINDS["import"]),
     # Customers
     Route("customers/", "GET", signed_in(200), lists=(Listing("customer"),)),
     Route("customers/", "GET", signed_in(200), htmx=True, lists=(Listing("customer"),)),
@@ -312,6 +382,8 @@ PORTAL_ROUTES = [
     ),
     Route("sales/orders/<int:order_id>/delete/", "GET", needs("d", 200), targets=ORDERS),
     Route("sales/orders/<int:order_id>/delete/", "POST", needs("d", draft_only(302, 400)), targets=ORDERS),
+    Route("sales/opportunities/export.csv", "GET", pipeline_page(200), lists=(Listing("opportunity", by_marker=True),)),
+    Route("sales/orders/export.csv", "GET", signed_in(200), note="orders have no text of their own: checked for leaks"),
     Route("sales/products/", "GET", signed_in(200), lists=(Listing("product"),)),
     Route("sales/products/", "GET", signed_in(200), htmx=True, lists=(Listing("product"),)),
     # Support
@@ -414,6 +486,14 @@ PORTAL_ROUTES = [
         lists=(Listing("feedback"),),
         figures=feedback_figures,
     ),
+    Route(
+        "support/queues/<slug:queue_key>/export.csv",
+        "GET",
+        signed_in(200),
+        targets=("queue:all",),
+        lists=(Listing("ticket", by_marker=True),),
+    ),
+    Route("support/feedback/export.csv", "GET", signed_in(200), lists=(Listing("feedback", by_marker=True),)),
     Route("support/feedback/new/", "GET", signed_in(200)),
     Route(
         "support/feedback/new/",
@@ -481,6 +561,9 @@ API_ROUTES = [
     ),
     Route("DELETE /api/v1/auth/token/", "DELETE", signed_in(204)),
     Route("GET /api/v1/me/", "GET", signed_in(200)),
+    Route("GET /api/v1/{collection}/{id}/access/", "GET", explains(200), targets=(*CUSTOMERS, *TICKETS)),
+    Route("GET /api/v1/history/{record_type}/{record_id}/", "GET", history_of(200), targets=HISTORY_TARGETS),
+    Route("POST /api/v1/teams/{id}/reassign/", "POST", team_work(400), targets=KINDS["team"], data={}),
     # Users and teams: admins manage; a manager sees the users and teams they manage; everyone sees themselves
     Route("GET /api/v1/users/", "GET", signed_in(200), lists=(Listing("user"),)),
     Route(
@@ -693,6 +776,7 @@ API_EXTRA_ROUTES = [
 
 # Models whose add page is off in admin (they are made on the portal, through the API, or by the system).
 ADMIN_ADD_REFUSED = {
+    "crm.auditentry",
     "sales.opportunity",
     "sales.order",
     "crm.customershare",
@@ -705,7 +789,7 @@ ADMIN_ADD_REFUSED = {
     "axes.accessfailurelog",
 }
 # Orders are kept as history in admin; a draft is deleted in the portal or the API.
-ADMIN_DELETE_REFUSED = {"sales.order"}
+ADMIN_DELETE_REFUSED = {"sales.order", "crm.auditentry"}  # and history is never changed
 # What an admin gets from each kind of page a ModelAdmin serves (by its URL name's ending).
 ADMIN_PAGES = {
     "_changelist": lambda label: 200,

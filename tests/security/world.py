@@ -40,6 +40,7 @@ Records (name: what it is):
     fb_customer  feedback about no ticket, on cust_mgr
     user_<principal>               the principals' own user records (API /users/)
     team_a, team_b, team_support, team_support_b
+    import_rep   a customer import (dry run done) uploaded by sales_rep
 """
 
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, Team, TeamKind, TeamMembership, User
+from crm.imports.models import ImportJob, ImportKind
 from crm.models import Activity, TaskFailure
 from sales.models import OrderLine, OrderStatus, Stage
 from support.models import Escalation, EscalationLevel, Feedback, SentEmail, TicketMessage
@@ -174,6 +176,8 @@ ACCESS: dict[str, dict[str, str]] = {
     "team_b": {"admin": "vcd", "other_manager": "v", "other_rep": "v"},
     "team_support": {"admin": "vcd", "support_manager": "v", "support_rep": "v"},
     "team_support_b": {"admin": "vcd"},
+    # An import job is its uploader's alone ("Imports", ACCESS.md): not even an admin sees another's.
+    "import_rep": {"sales_rep": "vc"},
 }
 
 
@@ -239,6 +243,7 @@ KINDS = {
     "feedback": ("fb_ticket", "fb_other", "fb_customer"),
     "user": tuple(f"user_{name}" for name in USERS),
     "team": ("team_a", "team_b", "team_support", "team_support_b"),
+    "import": ("import_rep",),
 }
 AMOUNTS = {"opp_rep": Decimal("1111.00"), "opp_other": Decimal("2222.00"), "opp_mgr": Decimal("4444.00")}
 RATINGS = {"fb_ticket": 1, "fb_other": 2, "fb_customer": 5}
@@ -372,6 +377,13 @@ def build_world() -> World:
             comment=f"Said {marker(name)}",
         )
     world.survey_token = survey_token(objects["ticket_q"])
+    objects["import_rep"] = ImportJob.objects.create(
+        kind=ImportKind.CUSTOMERS,
+        created_by=users["sales_rep"],
+        file_name="customers.csv",
+        source="name,email\nImported Co,imported@example.com\n",
+        total_rows=1,
+    )
     _records_only_admin_pages_show(world)
 
     for principal in (*STAFF, "inactive"):
