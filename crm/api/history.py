@@ -14,6 +14,8 @@ from rest_framework.views import APIView
 from crm.audit import selectors as history
 from crm.audit.registry import audited_record
 
+from .filtering import as_record_id
+
 
 class FieldChangeSerializer(serializers.Serializer):
     field = serializers.CharField(source="name")
@@ -52,9 +54,7 @@ class RecordHistoryView(APIView):
             raise Http404
         before = request.query_params.get("before", "")
         limit = history.PAGE_ENTRIES
-        rows = history.record_history(
-            user=request.user, record=record, limit=limit + 1, before=int(before) if before.isdigit() else None
-        )
+        rows = history.record_history(user=request.user, record=record, limit=limit + 1, before=as_record_id(before))
         next_url = None
         if len(rows) > limit:
             next_url = request.build_absolute_uri(f"{request.path}?before={rows[limit - 1].entry_id}")

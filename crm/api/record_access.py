@@ -17,6 +17,8 @@ from accounts.models import User
 from crm import access
 from crm.explainer import explain_access, explainable_kind_for_collection, who_may_view
 
+from .filtering import as_record_id
+
 
 class VerdictSerializer(serializers.Serializer):
     allowed = serializers.BooleanField()
@@ -75,9 +77,10 @@ class RecordAccessView(APIView):
 
 
 def _asked_user(value: str) -> User:
-    if not value.isdigit():
+    user_id = as_record_id(value)
+    if user_id is None:
         raise ValidationError({"user": ["A valid user id is required."]})
-    user = User.objects.filter(pk=int(value)).first()
+    user = User.objects.filter(pk=user_id).first()
     if user is None:
         raise ValidationError({"user": ["No such user."]})
     return user

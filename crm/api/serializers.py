@@ -60,7 +60,7 @@ class StrictSerializer(serializers.ModelSerializer):
         if VERSION not in data:
             return None
         value = data[VERSION]
-        if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+        if isinstance(value, bool) or not isinstance(value, int | str) or not _whole_number(str(value)):
             errors[VERSION] = ["A valid integer is required."]
             return None
         return int(value)
@@ -75,6 +75,11 @@ class StrictSerializer(serializers.ModelSerializer):
                 continue
             if not _same(data[name], self.current_value(name)):
                 raise PermissionDenied(f"Your role may not set the field '{name}'.")
+
+
+def _whole_number(text: str) -> bool:
+    """Digits 0 to 9 only: str.isdigit() also says yes to "²", which int() refuses."""
+    return text.isascii() and text.isdigit()
 
 
 def _same(sent, current) -> bool:

@@ -52,4 +52,4 @@ def _referenced_records(instance, wanted, already_known) -> dict[type[Model], di
 def _as_id(value) -> int | None:
     if isinstance(value, int):
         return value
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else None

@@ -106,7 +106,7 @@ def _names_looked_up(user, entries, models, page_record) -> dict[str, dict[int, 
 
 
 def _is_id(value) -> bool:
-    return isinstance(value, int) or (isinstance(value, str) and value.isdigit())
+    return isinstance(value, int) or (isinstance(value, str) and value.isascii() and value.isdigit())
 
 
 def _row(entry: AuditEntry, model: type[Model] | None, looked_up) -> HistoryRow:

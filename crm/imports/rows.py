@@ -20,6 +20,7 @@ from rest_framework import serializers
 from accounts.models import User
 from crm import access, services
 from crm.api.customers import ContactSerializer, CustomerSerializer
+from crm.api.filtering import as_record_id
 from crm.models import Contact, Customer
 
 from .models import ImportKind
@@ -200,7 +201,7 @@ def _preload(acting_user: User, kind: str, rows: list[Row]) -> dict:
             "existing": set(existing),
         }
     ids = {row.values.get("customer", "") for row in rows}
-    ids = {int(value) for value in ids if value.isdigit()}
+    ids = {record_id for value in ids if (record_id := as_record_id(value)) is not None}
     customers = {str(c.pk): c for c in access.customers_visible_to(acting_user).filter(pk__in=ids)}
     changeable = set(access.customers_for(acting_user, "change").filter(pk__in=ids).values_list("pk", flat=True))
     existing = (

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from crm.api.filtering import as_record_id
 from crm.audit import selectors as history
 from crm.audit.registry import audited_record
 
@@ -23,8 +24,7 @@ def visible_audited_record(user, record_type: str, record_id: int):
 
 
 def older_than(request) -> int | None:
-    before = request.GET.get("before", "")
-    return int(before) if before.isdigit() else None
+    return as_record_id(request.GET.get("before", ""))
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.shortcuts import render
 
 from accounts.models import User
 from crm import access
+from crm.api.filtering import as_record_id
 from crm.explainer import explain_access, explainable_kind, who_may_view
 
 
@@ -41,7 +42,5 @@ def record_access(request, kind_name, record_id):
 
 
 def _asked_user(request) -> User | None:
-    user_id = request.GET.get("user", "")
-    if not user_id.isdigit():
-        return None
-    return User.objects.filter(pk=int(user_id)).first()
+    user_id = as_record_id(request.GET.get("user", ""))
+    return User.objects.filter(pk=user_id).first() if user_id is not None else None

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from crm.access import customers_visible_to
+from crm.api.filtering import as_record_id
 from crm.exports import export_query
 from crm.forms import apply_service_errors
 
@@ -65,9 +66,9 @@ def _visible_ticket_from_query(request) -> Ticket | None:
     ticket_id = request.GET.get("ticket")
     if not ticket_id:
         return None
-    if not ticket_id.isdigit():
+    if (record_id := as_record_id(ticket_id)) is None:
         raise Http404("No such ticket.")
     try:
-        return selectors.ticket_get(user=request.user, ticket_id=int(ticket_id))
+        return selectors.ticket_get(user=request.user, ticket_id=record_id)
     except Ticket.DoesNotExist:
         raise Http404("No such ticket.") from None

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crm.access import can_explain_access, contacts_visible_to, customers_visible_to
+from crm.api.filtering import as_record_id
 from crm.errors import StaleVersion
 from crm.forms import apply_service_errors
 
@@ -280,4 +281,4 @@ def ticket_create(request):
 
 
 def _int_or_none(value) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return as_record_id(value or "")
