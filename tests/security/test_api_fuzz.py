@@ -82,20 +82,24 @@ def server_errors():
 
 
 def existing_path_parameters(world, path: str) -> dict | None:
-    """Path parameters naming records that exist: the last resource in the path names the id."""
+    """Path parameters naming records that exist: each id follows the collection it belongs to."""
+    if "{collection}" in path:  # the access explainer: /api/v1/{collection}/{id}/access/
+        return {"collection": "customers", "id": world.pk("cust_rep")}
+    if "{record_type}" in path:  # a record's history: /api/v1/history/{record_type}/{record_id}/
+        return {"record_type": "customer", "record_id": world.pk("cust_rep")}
     parts = [part for part in path.strip("/").split("/") if part]
     parameters = {}
     for index, part in enumerate(parts):
         if part.startswith("{"):
-            resource = parts[index - 1]
-            name = part.strip("{}")
-            records = RECORDS_BY_RESOURCE[resource]
+            records = RECORDS_BY_RESOURCE.get(parts[index - 1])
+            if records is None:
+                return None
             record = world.objects[records[0]]
-            if resource == "shares":
+            if parts[index - 1] == "shares":
                 parameters["customer_pk"] = record.customer_id
-            if resource == "messages":
+            if parts[index - 1] == "messages":
                 parameters["ticket_pk"] = record.ticket_id
-            parameters.setdefault(name, record.pk)
+            parameters.setdefault(part.strip("{}"), record.pk)
     return parameters or None
 
 
