@@ -166,6 +166,18 @@ ROWS = [
             creates="accounts.team"),
     Hostile("team managed by a salesperson", "admin", "POST", "/api/v1/teams/",
             {"name": "Odd", "kind": "sales", "manager": u("sales_rep")}, 400, field="manager", creates="accounts.team"),
+    # Bulk reassignment: within one team, by its manager or an admin
+    Hostile("member moves the team's work", "teammate", "POST", "/api/v1/teams/{team_a}/reassign/",
+            {"from_user": u("sales_rep"), "to_user": u("teammate")}, 403, says="Only the team's manager",
+            watch=("cust_rep", "opp_rep")),
+    Hostile("manager moves work out of the team", "sales_manager", "POST", "/api/v1/teams/{team_a}/reassign/",
+            {"from_user": u("sales_rep"), "to_user": u("other_rep")}, 400, field="to_user",
+            watch=("cust_rep", "opp_rep")),
+    Hostile("team reassignment with flags", "sales_manager", "POST", "/api/v1/teams/{team_a}/reassign/",
+            {"from_user": u("sales_rep"), "to_user": u("teammate"), "is_superuser": True, "role": "admin"}, 400,
+            field="is_superuser", watch=("cust_rep", "opp_rep")),
+    Hostile("manager moves work within the team", "sales_manager", "POST", "/api/v1/teams/{team_a}/reassign/",
+            {"from_user": u("sales_rep"), "to_user": u("teammate")}, 200, allowed=True, watch=("cust_rep",)),
     Hostile("team's group", "admin", "PATCH", "/api/v1/teams/{team_a}/", {"group": 1}, 400, field="group"),
     # Opportunities
     Hostile("opportunity owner", "sales_rep", "PATCH", "/api/v1/opportunities/{opp_rep}/", {"owner": u("teammate")},
