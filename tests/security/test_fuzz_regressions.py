@@ -8,6 +8,9 @@ while fixing them. Each was a 500, or an answer that told a user which records e
   "²" (str.isdigit() says yes, int() says no) answered 500 everywhere.
 - `?customer=` on contacts and `?manager=` on teams answered 400 for an id that does not exist and
   200 for one that exists but is invisible: which records exist could be read off the answers.
+- Numbers read with str.isdigit() then int(): "²" passes the first and fails the second, a 500 in
+  the history's `before`, the explainer's `user`, the ticket and feedback forms' query ids, a
+  `version` in a body, and customer ids in an imported file.
 """
 
 import pytest
