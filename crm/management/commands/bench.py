@@ -68,7 +68,8 @@ class Command(BaseCommand):
                 ]
             finally:
                 for client in clients.values():
-                    client.logout()  # deletes the benchmark's sessions
+                    # Not logout(): that would end every session of the user (accounts/sessions.py) and write to it.
+                    client.session.delete()
 
     @staticmethod
     def logged_in(user) -> Client:
