@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
@@ -62,6 +63,8 @@ class CaseResult:
     passed: bool = False
     within_query_budget: bool = False
     error: str = ""
+    # The app's queries in one more request (untimed; CaptureQueriesContext): where its time goes.
+    app_sql: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -108,6 +111,9 @@ def _measure(case: BenchCase, result: CaseResult, *, client, user, iterations: i
             measure.milliseconds.append(elapsed_ms)
             measure.queries.append(queries)
     _summarise(result, rows=len(keys), app=app, floor=floor)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(app_path)
+    result.app_sql = [{"ms": round(float(q["time"]) * 1000, 2), "sql": q["sql"]} for q in captured.captured_queries]
 
 
 def _rows_of(case: BenchCase, response: HttpResponse, *, what: str) -> list[str]:
