@@ -76,6 +76,10 @@ class BulkRun:
     facts: dict[str, Any] = field(default_factory=dict)
     reports: list[TableReport] = field(default_factory=list)
 
+    @property
+    def total_rows(self) -> int:
+        return sum(report.rows for report in self.reports)
+
     def rng(self, name: str) -> random.Random:
         """A random stream of its own per purpose, so that changing one table leaves the others' rows as they were."""
         return random.Random(f"{self.seed}:{name}")  # noqa: S311 - test data, not secrets
@@ -184,6 +188,73 @@ def reset_sequences(models_seeded: Sequence[type[models.Model]]) -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+@dataclass(frozen=True)
+class SecondaryDefinitions:
+    constraints: list[tuple[str, str, str]]  # (table, name, definition)
+    indexes: list[tuple[str, str, str]]
+
+
+def drop_secondary_indexes(models_seeded: Sequence[type[models.Model]]) -> SecondaryDefinitions:
+    """Drop the secondary indexes, unique and foreign-key constraints of the tables, to load them without.
+
+    Building an index from a full table (one sort) is far faster than keeping it up to date row by row, and one
+    validating join per foreign key beats a trigger per row. The definitions are read from the catalogue
+    (pg_get_indexdef, pg_get_constraintdef) for `restore_secondary_indexes`, in the same transaction: the schema
+    the migrations made is what remains, and a failure rolls the drops back with the rest. Primary keys and
+    check constraints stay. Elsewhere than on PostgreSQL, nothing changes.
+    """
+    if connection.vendor != "postgresql":
+        return SecondaryDefinitions([], [])
+    tables = [model._meta.db_table for model in models_seeded]
+    with connection.cursor() as cursor:
+        definitions = _secondary_definitions(cursor, tables)
+        for table, name, _ in definitions.constraints:
+            cursor.execute(f"ALTER TABLE {_quoted(table)} DROP CONSTRAINT {_quoted(name)}")
+        for _, name, _ in definitions.indexes:
+            cursor.execute(f"DROP INDEX {_quoted(name)}")
+    return definitions
+
+
+def restore_secondary_indexes(definitions: SecondaryDefinitions) -> None:
+    with connection.cursor() as cursor:
+        if definitions.indexes or definitions.constraints:
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for _, _, definition in definitions.indexes:
+            cursor.execute(definition)
+        # Unique constraints before foreign keys, which may need them.
+        for table, name, definition in sorted(definitions.constraints, key=lambda row: not row[2].startswith("UNIQUE")):
+            cursor.execute(f"ALTER TABLE {_quoted(table)} ADD CONSTRAINT {_quoted(name)} {definition}")
+
+
+def _secondary_definitions(cursor, tables: list[str]) -> SecondaryDefinitions:
+    cursor.execute(
+        """
+        SELECT rel.relname, con.conname, pg_get_constraintdef(con.oid)
+        FROM pg_constraint con JOIN pg_class rel ON rel.oid = con.conrelid
+        WHERE rel.relname = ANY(%s) AND con.contype IN ('u', 'f') AND rel.relnamespace = current_schema()::regnamespace
+        ORDER BY rel.relname, con.conname
+        """,
+        [tables],
+    )
+    constraints = cursor.fetchall()
+    cursor.execute(
+        """
+        SELECT rel.relname, idx.relname, pg_get_indexdef(ind.indexrelid)
+        FROM pg_index ind JOIN pg_class rel ON rel.oid = ind.indrelid JOIN pg_class idx ON idx.oid = ind.indexrelid
+        WHERE rel.relname = ANY(%s) AND rel.relnamespace = current_schema()::regnamespace
+          AND NOT ind.indisprimary
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = ind.indexrelid)
+        ORDER BY rel.relname, idx.relname
+        """,
+        [tables],
+    )
+    return SecondaryDefinitions(constraints, cursor.fetchall())
+
+
+def _quoted(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
 def wipe(models_seeded: Sequence[type[models.Model]]) -> None:
