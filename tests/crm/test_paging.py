@@ -96,3 +96,27 @@ def test_counts_stop_at_the_cap(sales_rep):
         cap=10,
     )
     assert (str(counts["all"]), counts["one"], counts["none"]) == ("10+", 1, 0)
+
+
+@pytest.mark.parametrize("ordering", ["name", "-amount", "expected_close", "-expected_close", "name,-amount", ""])
+def test_api_pages_never_repeat_or_skip_rows_sharing_a_value(api, sales_rep, opportunities, ordering):
+    client = api.as_user(sales_rep)
+    url, seen, pages = f"/api/v1/opportunities/?page_size=4&ordering={ordering}", [], []
+    while url:
+        body = client.get(url).json()
+        pages.append(body)
+        seen += [row["id"] for row in body["results"]]
+        url = body["next"]
+    assert sorted(seen) == sorted(opportunities.values_list("pk", flat=True))
+    assert len(seen) == len(set(seen))
+    back, url = [], pages[-1]["previous"]
+    while url:
+        body = client.get(url).json()
+        back = [row["id"] for row in body["results"]] + back
+        url = body["previous"]
+    assert back + [row["id"] for row in pages[-1]["results"]] == seen
+
+
+@pytest.mark.parametrize("cursor", ["zzz", "n", "nzzz", "p!!", "xAAAA"])
+def test_api_answers_a_bad_cursor_with_404(api, sales_rep, opportunities, cursor):
+    assert api.as_user(sales_rep).get("/api/v1/opportunities/", {"cursor": cursor}).status_code == 404
