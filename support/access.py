@@ -26,7 +26,7 @@ from django.db.models import Q, QuerySet
 from accounts.access import prime_staff_scopes, staff_scope
 from accounts.backends import ObjectPolicy
 from accounts.models import Role, Team, TeamKind, User
-from accounts.policy import Reason, actions_of, reasons_for, rows_allowed
+from accounts.policy import Reason, actions_of, reasons_for, related_rows_condition, rows_allowed
 from crm import access as customer_access
 from crm.models import Customer
 
@@ -263,8 +263,9 @@ class TicketViewerRule:
     def filter(self, scope, action):
         if action != FeedbackAction.VIEW:
             return None
-        visible_tickets = rows_allowed(TICKET_RULES, Ticket.objects.all(), scope, TicketAction.VIEW)
-        return Q(ticket__in=visible_tickets.values("pk"))
+        return related_rows_condition(
+            "ticket", TICKET_RULES, Ticket.objects.all(), scope, TicketAction.VIEW, nullable=True
+        )
 
     def reasons(self, scope, feedback, related: RelatedAccess):
         if feedback.ticket_id is not None and TicketAction.VIEW in related.ticket_actions:
@@ -278,10 +279,10 @@ class CustomerViewerRule:
     def filter(self, scope, action):
         if action != FeedbackAction.VIEW:
             return None
-        visible_customers = rows_allowed(
-            customer_access.RULES, Customer.objects.all(), scope, customer_access.CustomerAction.VIEW
+        customers = related_rows_condition(
+            "customer", customer_access.RULES, Customer.objects.all(), scope, customer_access.CustomerAction.VIEW
         )
-        return Q(ticket__isnull=True, customer__in=visible_customers.values("pk"))
+        return None if customers is None else Q(ticket__isnull=True) & customers
 
     def reasons(self, scope, feedback, related: RelatedAccess):
         if feedback.ticket_id is None and customer_access.CustomerAction.VIEW in related.customer_actions:
