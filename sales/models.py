@@ -68,6 +68,9 @@ class Opportunity(VersionedRecord):
             models.Index(fields=["customer", "stage"]),
             models.Index(fields=["stage", "-updated_at"]),
             models.Index(fields=["expected_close"]),
+            # The list newest first (everyone's, for admins) and an owner's board column.
+            models.Index(fields=["-updated_at", "-id"], name="opportunity_recent"),
+            models.Index(fields=["owner", "stage", "-updated_at", "-id"], name="opportunity_owner_stage_recent"),
         ]
 
     def __str__(self) -> str:
@@ -141,6 +144,8 @@ class Order(VersionedRecord):
             models.Index(fields=["customer", "-created_at"]),
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["status", "-placed_at"]),
+            models.Index(fields=["-created_at", "-id"], name="order_newest"),
+            models.Index(fields=["owner", "-created_at", "-id"], name="order_owner_newest"),
         ]
         constraints = [models.CheckConstraint(condition=models.Q(total__gte=0), name="order_total_not_negative")]
 
