@@ -1,34 +1,24 @@
 """Portal forms. They translate between HTML and the services; they hold no access rule."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from accounts.models import User
+from crm.forms import VersionedForm
 from crm.models import Customer
 
 from .models import Opportunity, OrderStatus, Product, Stage
 from .templatetags.sales_format import money
 
 
-def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on its fields where the form has them."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
-
-
 def _user_choice_label(user: User) -> str:
     return user.display_name
 
 
-class OpportunityForm(forms.ModelForm):
+class OpportunityForm(VersionedForm):
     """Create or edit an opportunity; `customer` and `owner` appear only where the user may set them."""
 
     customer = forms.ModelChoiceField(queryset=Customer.objects.none())
     owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Opportunity
@@ -39,8 +29,6 @@ class OpportunityForm(forms.ModelForm):
 
     def __init__(self, *args, customer_choices=None, owner_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
         if customer_choices is None:
             del self.fields["customer"]
         else:
@@ -56,7 +44,7 @@ class OpportunityForm(forms.ModelForm):
         self.order_fields(["customer", "name", "stage", "amount", "expected_close", "probability_override"])
 
     def changes(self) -> dict:
-        values = {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        values = super().changes()
         if values.get("owner") is None:
             values.pop("owner", None)
         return values

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from crm.access import customers_visible_to
 from crm.errors import StaleVersion
+from crm.forms import apply_service_errors
 from sales import access, selectors, services
 from sales.filters import ORDER_ORDERINGS, OrderFilter
 from sales.forms import (
@@ -23,7 +24,6 @@ from sales.forms import (
     OrderTransitionForm,
     ReassignForm,
     VersionForm,
-    apply_service_errors,
 )
 from sales.models import ORDER_TRANSITIONS, OrderStatus
 
