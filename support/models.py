@@ -117,6 +117,13 @@ class Ticket(VersionedRecord):
             ),
             models.Index(fields=["team", "-created_at", "-id"], name="ticket_team_newest"),
             models.Index(fields=["-created_at", "-id"], name="ticket_newest"),
+            # The dashboard's open tickets per assignee, priority and status, read from the index alone:
+            # the team and customer columns answer the access filter there too.
+            models.Index(
+                fields=["team", "assignee", "priority", "status", "customer"],
+                condition=Q(status__in=UNRESOLVED_STATUSES),
+                name="ticket_unresolved_counts",
+            ),
             # The escalation job's scans: running clocks only.
             models.Index(
                 fields=["first_response_due_at"],

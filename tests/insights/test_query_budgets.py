@@ -1,8 +1,10 @@
 """The home pages and the dashboard issue the same number of queries whatever the number of records.
 
 Home pages: at most 10. The dashboard: DASHBOARD_QUERIES, constant (two for the session and
-the user, one for the staff scope, four for the pipeline figures, five for the ticket and
-satisfaction figures, three for the team table).
+the user, one for the staff scope, two for the pipeline figures — per owner and stage, revenue —,
+four for the ticket and satisfaction figures — open per assignee, priority and status, breaches
+per assignee, the median first response, CSAT —, one for the team table's members: its columns
+read the grouped queries the sections made).
 """
 
 from datetime import date, timedelta
@@ -23,7 +25,7 @@ from .conftest import NOW
 pytestmark = pytest.mark.django_db
 
 HOME_BUDGET = 10
-DASHBOARD_QUERIES = 16
+DASHBOARD_QUERIES = 10
 
 
 def query_count(client, url) -> int:
