@@ -159,7 +159,7 @@ def open_ticket_rows(*, user: User, period: Period) -> list[dict]:
             .filter(status__in=UNRESOLVED_STATUSES)
             .order_by()
             .values("assignee_id", "priority", "status")
-            .annotate(count=Count("pk"))
+            .annotate(count=Count("*"))  # COUNT(*), not of a column: an index-only scan answers it
         )
 
     return period.shared(("support.open_ticket_rows", user.pk), compute)
