@@ -124,6 +124,12 @@ class Ticket(VersionedRecord):
                 condition=Q(status__in=UNRESOLVED_STATUSES),
                 name="ticket_unresolved_counts",
             ),
+            # A salesperson's home: their customers' open complaints, probed per customer.
+            models.Index(
+                fields=["customer", "sla_due_at", "id"],
+                condition=Q(kind=TicketKind.COMPLAINT, status__in=UNRESOLVED_STATUSES),
+                name="ticket_open_complaints",
+            ),
             # The escalation job's scans: running clocks only.
             models.Index(
                 fields=["first_response_due_at"],
