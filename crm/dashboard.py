@@ -33,11 +33,20 @@ class Period:
 
     now: datetime
     today: date
+    # Aggregates that a section and a team column both read, computed once per request
+    # (keyed by what they count and for whom); see `shared`.
+    _shared: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def at(cls, now: datetime | None = None) -> "Period":
         now = now or timezone.now()
         return cls(now=now, today=timezone.localdate(now))
+
+    def shared(self, key: tuple, compute: Callable[[], object]):
+        """`compute()` once per request and key: the dashboard's sections and team columns share a grouped query."""
+        if key not in self._shared:
+            self._shared[key] = compute()
+        return self._shared[key]
 
     @property
     def week_start(self) -> date:
@@ -215,12 +224,16 @@ def team_tables(*, user: User, memberships, period: Period) -> TeamTables:
     """Per team, per member: the registered columns, counted over what `user` may view.
 
     `memberships` are the TeamMembership rows to show (with user and team selected);
-    one query for them, then one per registered group of columns.
+    one query for them, then at most one per registered group of columns (none when no team
+    of its kind is shown; none when it reads a grouped query the dashboard's sections share).
     """
     memberships = list(memberships)
     groups = sorted(_team_columns.values(), key=lambda g: (g.order, g.key))
-    member_ids = [membership.user_id for membership in memberships]
-    values = {group.key: group.values(user=user, member_ids=member_ids, period=period) for group in groups}
+    values = {}
+    for group in groups:
+        # Only members of teams the columns count for; no team of that kind, no query.
+        member_ids = list(dict.fromkeys(m.user_id for m in memberships if m.team.kind == group.team_kind))
+        values[group.key] = group.values(user=user, member_ids=member_ids, period=period) if member_ids else {}
     tables: dict[int, TeamTable] = {}
     for membership in memberships:
         team = membership.team

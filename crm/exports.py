@@ -17,6 +17,8 @@ from django.db.models import QuerySet
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 
+from .paging import query_without_cursor
+
 CHUNK_SIZE = 2_000
 # A cell starting with one of these is a formula to a spreadsheet (CSV injection): it gets a leading quote.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -90,7 +92,5 @@ def invalid_filters(filterset) -> HttpResponseBadRequest:
 
 
 def export_query(request) -> str:
-    """The list's current query string (its filters and ordering) without the page number."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+    """The list's current query string (its filters and ordering) without its page's position."""
+    return query_without_cursor(request.GET)

@@ -26,7 +26,7 @@ from django.db.models import Q, QuerySet
 from accounts.access import staff_scope
 from accounts.backends import ObjectPolicy
 from accounts.models import Role, User
-from accounts.policy import Reason, actions_of, reasons_for, rows_allowed
+from accounts.policy import Reason, actions_of, reasons_for, related_rows_condition, rows_allowed
 from crm import access as customer_access
 from crm.models import Customer
 
@@ -108,8 +108,9 @@ class CustomerViewerRule:
     def filter(self, scope, action):
         if action != SalesAction.VIEW:
             return None
-        customers = rows_allowed(customer_access.RULES, Customer.objects.all(), scope, SalesAction.VIEW)
-        return Q(customer__in=customers.values("pk"))
+        return related_rows_condition(
+            "customer", customer_access.RULES, Customer.objects.all(), scope, customer_access.CustomerAction.VIEW
+        )
 
     def reasons(self, scope, order, customer_reasons):
         return [

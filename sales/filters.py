@@ -1,11 +1,12 @@
 """Filters that the sales lists share between the portal and the API."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import django_filters
 from django.db.models import Q
 
 from crm.api.filtering import IdFilter, as_record_id
+from crm.dashboard import start_of
 
 from .models import Opportunity, Order, OrderStatus, Product, Stage
 
@@ -39,12 +40,17 @@ def _search(*fields):
 
 
 def closed_on_or_after(day: date) -> Q:
-    """Won or lost on `day` or later (in the installation's time zone)."""
-    return Q(won_at__date__gte=day) | Q(lost_at__date__gte=day)
+    """Won or lost on `day` or later (in the installation's time zone).
+
+    A range from the start of the day rather than `__date`, so that an index on won_at or lost_at serves it.
+    """
+    since = start_of(day)
+    return Q(won_at__gte=since) | Q(lost_at__gte=since)
 
 
 def closed_on_or_before(day: date) -> Q:
-    return Q(won_at__date__lte=day) | Q(lost_at__date__lte=day)
+    until = start_of(day + timedelta(days=1))
+    return Q(won_at__lt=until) | Q(lost_at__lt=until)
 
 
 def filter_closed_after(queryset, name, value):

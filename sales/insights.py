@@ -65,22 +65,17 @@ def pipeline_section() -> DashboardSection:
 
 
 def pipeline_figures(*, user: User, period: Period) -> SectionFigures | None:
-    """Four queries: the open pipeline by stage, by owner, the deals closed this month and quarter, revenue."""
+    """Two queries: the pipeline per owner and stage (shared with the team columns), and revenue by month."""
     if not access.sees_pipeline(user):
         return None
-    opportunities = access.opportunities_visible_to(user).order_by()
-    open_opportunities = opportunities.filter(stage__in=OPEN_STAGES)
-    by_stage = {
-        row["stage"]: row for row in open_opportunities.values("stage").annotate(count=Count("pk"), total=Sum("amount"))
-    }
-    by_owner = (
-        open_opportunities.values("owner_id", "owner__username", "owner__first_name", "owner__last_name")
-        .annotate(count=Count("pk"), total=Sum("amount"))
-        .order_by("-total", "owner__username")
+    rows = pipeline_rows(user=user, period=period)
+    open_rows = [row for row in rows if row["stage"] in OPEN_STAGES]
+    by_stage = _totals_by(open_rows, "stage")
+    by_owner = sorted(
+        _totals_by(open_rows, "owner_id").values(),
+        key=lambda row: (-row["total"], row["owner__username"] or ""),
     )
-    closed = opportunities.aggregate(
-        **_closed_since("month", period.month_start), **_closed_since("quarter", period.quarter_start)
-    )
+    closed = _closed_counts(rows)
     open_total = sum((row["total"] for row in by_stage.values()), ZERO)
     figures = [
         Figure("pipeline-total", "Open pipeline", money(open_total), opportunities_url(stage=OPEN_STAGES)),
@@ -120,15 +115,52 @@ def pipeline_figures(*, user: User, period: Period) -> SectionFigures | None:
     return SectionFigures(figures=figures, charts=charts)
 
 
-def _closed_since(key: str, day) -> dict:
-    won = Q(stage=Stage.WON) & closed_on_or_after(day)
-    lost = Q(stage=Stage.LOST) & closed_on_or_after(day)
-    return {
-        f"won_{key}": Count("pk", filter=won),
-        f"won_{key}_value": Sum("amount", filter=won),
-        f"lost_{key}": Count("pk", filter=lost),
-        f"lost_{key}_value": Sum("amount", filter=lost),
-    }
+def pipeline_rows(*, user: User, period: Period) -> list[dict]:
+    """Per owner and stage, the visible open opportunities and those won or lost since the quarter began.
+
+    One grouped query per request, shared by the section and the team columns: `count` and `total`
+    over the row's opportunities, `month_count` and `month_total` over those closed since the month began.
+    The filter is index-served (owner or stage, and ranges on won_at and lost_at).
+    """
+
+    def compute() -> list[dict]:
+        since_month = closed_on_or_after(period.month_start)
+        closed_this_quarter = Q(stage__in=CLOSED_STAGES) & closed_on_or_after(period.quarter_start)
+        return list(
+            access.opportunities_visible_to(user)
+            .filter(Q(stage__in=OPEN_STAGES) | closed_this_quarter)
+            .order_by()
+            .values("owner_id", "owner__username", "owner__first_name", "owner__last_name", "stage")
+            .annotate(
+                count=Count("pk"),
+                total=Sum("amount", default=ZERO),
+                month_count=Count("pk", filter=since_month),
+                month_total=Sum("amount", filter=since_month, default=ZERO),
+            )
+        )
+
+    return period.shared(("sales.pipeline_rows", user.pk), compute)
+
+
+def _totals_by(rows: list[dict], key: str) -> dict:
+    """The rows summed per value of `key` (count and total), each keeping the first row's other fields."""
+    totals = {}
+    for row in rows:
+        found = totals.setdefault(row[key], {**row, "count": 0, "total": ZERO})
+        found["count"] += row["count"]
+        found["total"] += row["total"]
+    return totals
+
+
+def _closed_counts(rows: list[dict]) -> dict:
+    closed = {}
+    for name, stage in (("won", Stage.WON), ("lost", Stage.LOST)):
+        stage_rows = [row for row in rows if row["stage"] == stage]
+        closed[f"{name}_quarter"] = sum(row["count"] for row in stage_rows)
+        closed[f"{name}_quarter_value"] = sum((row["total"] for row in stage_rows), ZERO)
+        closed[f"{name}_month"] = sum(row["month_count"] for row in stage_rows)
+        closed[f"{name}_month_value"] = sum((row["month_total"] for row in stage_rows), ZERO)
+    return closed
 
 
 def _closed_figures(key: str, when: str, day, closed: dict) -> list[Figure]:
@@ -204,14 +236,10 @@ def pipeline_team_columns() -> TeamColumns:
 
 
 def pipeline_by_member(*, user: User, member_ids: list[int], period: Period) -> dict[int, dict[str, Cell]]:
-    rows = (
-        access.opportunities_visible_to(user)
-        .filter(stage__in=OPEN_STAGES, owner_id__in=member_ids)
-        .order_by()
-        .values("owner_id")
-        .annotate(count=Count("pk"), total=Sum("amount"))
-    )
-    found = {row["owner_id"]: row for row in rows}
+    """The members' open opportunities, from the dashboard's shared grouped query (no query of its own there)."""
+    members = set(member_ids)
+    open_rows = [row for row in pipeline_rows(user=user, period=period) if row["stage"] in OPEN_STAGES]
+    found = {owner_id: row for owner_id, row in _totals_by(open_rows, "owner_id").items() if owner_id in members}
     cells = {}
     for member_id in member_ids:
         row = found.get(member_id, {})

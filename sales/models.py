@@ -68,6 +68,12 @@ class Opportunity(VersionedRecord):
             models.Index(fields=["customer", "stage"]),
             models.Index(fields=["stage", "-updated_at"]),
             models.Index(fields=["expected_close"]),
+            # The list newest first (everyone's, for admins) and an owner's board column.
+            models.Index(fields=["-updated_at", "-id"], name="opportunity_recent"),
+            models.Index(fields=["owner", "stage", "-updated_at", "-id"], name="opportunity_owner_stage_recent"),
+            # The dashboard's deals won or lost since a day (a range on either).
+            models.Index(fields=["won_at"], name="opportunity_won_at"),
+            models.Index(fields=["lost_at"], name="opportunity_lost_at"),
         ]
 
     def __str__(self) -> str:
@@ -141,6 +147,14 @@ class Order(VersionedRecord):
             models.Index(fields=["customer", "-created_at"]),
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["status", "-placed_at"]),
+            models.Index(fields=["-created_at", "-id"], name="order_newest"),
+            models.Index(fields=["owner", "-created_at", "-id"], name="order_owner_newest"),
+            # The dashboard's revenue by month: booked orders by placement, read from the index alone.
+            models.Index(
+                fields=["placed_at", "total", "owner", "customer"],
+                condition=models.Q(status__in=(OrderStatus.PLACED, OrderStatus.SHIPPED)),
+                name="order_booked_placed",
+            ),
         ]
         constraints = [models.CheckConstraint(condition=models.Q(total__gte=0), name="order_total_not_negative")]
 

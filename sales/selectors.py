@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connections
 from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When, Window
 from django.db.models.functions import RowNumber
 
@@ -62,23 +63,15 @@ class StageColumn:
 def pipeline_board(*, opportunities: QuerySet[Opportunity], cards_per_column: int = 50) -> list[StageColumn]:
     """One column per stage: its count and total over every opportunity given, and its first cards.
 
-    Two queries whatever the number of opportunities: the totals by stage, and the
-    cards ranked within their stage (most recently updated first).
+    Two queries whatever the number of opportunities: the totals by stage (one grouped
+    query), and each column's first cards (most recently updated first).
     """
     figures = {
         row["stage"]: row
         for row in opportunities.order_by().values("stage").annotate(count=Count("id"), total=Sum("amount"))
     }
-    ranked = (
-        opportunities.select_related("customer", "owner")
-        .annotate(
-            rank=Window(RowNumber(), partition_by=[F("stage")], order_by=[F("updated_at").desc(), F("id").desc()])
-        )
-        .filter(rank__lte=cards_per_column)
-        .order_by("stage", "rank")
-    )
     cards_by_stage: dict[str, list[Opportunity]] = {stage: [] for stage in Stage.values}
-    for card in ranked:
+    for card in _first_cards(opportunities.select_related("customer", "owner"), cards_per_column):
         cards_by_stage[card.stage].append(card)
     return [
         StageColumn(
@@ -90,6 +83,24 @@ def pipeline_board(*, opportunities: QuerySet[Opportunity], cards_per_column: in
         )
         for stage, label in Stage.choices
     ]
+
+
+def _first_cards(opportunities: QuerySet[Opportunity], per_stage: int) -> list[Opportunity]:
+    """The first cards of every column, in one query.
+
+    Where the database allows it (PostgreSQL), a UNION ALL of one LIMITed query per stage:
+    each reads only its column's first rows from an index on (stage or owner and stage,
+    updated_at). Elsewhere (SQLite) a window ranks every card, which is fine on small data.
+    """
+    newest_first = opportunities.order_by("-updated_at", "-id")
+    if connections[opportunities.db].features.supports_slicing_ordering_in_compound:
+        columns = [newest_first.filter(stage=stage)[:per_stage] for stage in Stage.values]
+        cards = list(columns[0].union(*columns[1:], all=True))
+        return sorted(cards, key=lambda card: (card.updated_at, card.pk), reverse=True)
+    ranked = opportunities.annotate(
+        rank=Window(RowNumber(), partition_by=[F("stage")], order_by=[F("updated_at").desc(), F("id").desc()])
+    )
+    return list(ranked.filter(rank__lte=per_stage).order_by("stage", "rank"))
 
 
 @dataclass(frozen=True)

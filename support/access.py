@@ -26,7 +26,7 @@ from django.db.models import Q, QuerySet
 from accounts.access import prime_staff_scopes, staff_scope
 from accounts.backends import ObjectPolicy
 from accounts.models import Role, Team, TeamKind, User
-from accounts.policy import Reason, actions_of, reasons_for, rows_allowed
+from accounts.policy import Reason, actions_of, reasons_for, related_rows_condition, rows_allowed
 from crm import access as customer_access
 from crm.models import Customer
 
@@ -83,11 +83,18 @@ class QueueManagerRule:
         return []
 
 
+def _customers_owned_by(owner_ids) -> Q:
+    # A subquery on the customer's owner index rather than a join: next to a queue rule the filter
+    # reads `team_id IN (...) OR customer_id IN (owned customers)`, and the queue's own indexed
+    # conditions (team, status, assignee) still pick the rows (an OR across a join would not let them).
+    return Q(customer__in=Customer.objects.filter(owner_id__in=owner_ids).values("pk"))
+
+
 class CustomerOwnerRule:
     """The owner of the ticket's customer follows it, read-only."""
 
     def filter(self, scope, action):
-        return Q(customer__owner_id=scope.user_id) if action == TicketAction.VIEW else None
+        return _customers_owned_by([scope.user_id]) if action == TicketAction.VIEW else None
 
     def reasons(self, scope, ticket, grants):
         if ticket.customer.owner_id == scope.user_id:
@@ -101,7 +108,7 @@ class ManagerOfCustomerOwnerRule:
     def filter(self, scope, action):
         if action != TicketAction.VIEW or not scope.managed_member_ids:
             return None
-        return Q(customer__owner_id__in=scope.managed_member_ids)
+        return _customers_owned_by(scope.managed_member_ids)
 
     def reasons(self, scope, ticket, grants):
         if ticket.customer.owner_id in scope.managed_member_ids:
@@ -263,8 +270,9 @@ class TicketViewerRule:
     def filter(self, scope, action):
         if action != FeedbackAction.VIEW:
             return None
-        visible_tickets = rows_allowed(TICKET_RULES, Ticket.objects.all(), scope, TicketAction.VIEW)
-        return Q(ticket__in=visible_tickets.values("pk"))
+        return related_rows_condition(
+            "ticket", TICKET_RULES, Ticket.objects.all(), scope, TicketAction.VIEW, nullable=True
+        )
 
     def reasons(self, scope, feedback, related: RelatedAccess):
         if feedback.ticket_id is not None and TicketAction.VIEW in related.ticket_actions:
@@ -278,10 +286,10 @@ class CustomerViewerRule:
     def filter(self, scope, action):
         if action != FeedbackAction.VIEW:
             return None
-        visible_customers = rows_allowed(
-            customer_access.RULES, Customer.objects.all(), scope, customer_access.CustomerAction.VIEW
+        customers = related_rows_condition(
+            "customer", customer_access.RULES, Customer.objects.all(), scope, customer_access.CustomerAction.VIEW
         )
-        return Q(ticket__isnull=True, customer__in=visible_customers.values("pk"))
+        return None if customers is None else Q(ticket__isnull=True) & customers
 
     def reasons(self, scope, feedback, related: RelatedAccess):
         if feedback.ticket_id is None and customer_access.CustomerAction.VIEW in related.customer_actions:

@@ -3,10 +3,11 @@
 from datetime import date
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from crm.api.filtering import IdFilter, WholeNumberFilter, as_record_id
+from crm.dashboard import start_of
 
 from . import sla
 from .models import (
@@ -64,9 +65,12 @@ def filter_unresolved(queryset, name, value):
     return queryset.filter(unresolved) if value else queryset.exclude(unresolved)
 
 
-def breached_on_or_after(day: date) -> Exists:
-    """Tickets with an SLA clock whose missed due time fell on `day` or later (an escalation records each)."""
-    return Exists(Escalation.objects.filter(ticket=OuterRef("pk"), due_at__date__gte=day))
+def breached_on_or_after(day: date) -> Q:
+    """Tickets with an SLA clock whose missed due time fell on `day` or later (an escalation records each).
+
+    A semi-join driven by the escalations' due_at index (the few recent escalations, not every ticket).
+    """
+    return Q(pk__in=Escalation.objects.filter(due_at__gte=start_of(day)).values("ticket_id"))
 
 
 def filter_breached_after(queryset, name, value):

@@ -104,6 +104,32 @@ class Ticket(VersionedRecord):
             models.Index(fields=["team", "status"]),
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["customer", "-created_at"]),
+            # The queues: a team's (or an assignee's) unresolved tickets by due time, and a team's newest.
+            models.Index(
+                fields=["team", "sla_due_at", "id"],
+                condition=Q(status__in=UNRESOLVED_STATUSES),
+                name="ticket_team_unresolved_due",
+            ),
+            models.Index(
+                fields=["assignee", "sla_due_at", "id"],
+                condition=Q(status__in=UNRESOLVED_STATUSES),
+                name="ticket_assignee_unresolved_due",
+            ),
+            models.Index(fields=["team", "-created_at", "-id"], name="ticket_team_newest"),
+            models.Index(fields=["-created_at", "-id"], name="ticket_newest"),
+            # The dashboard's open tickets per assignee, priority and status, read from the index alone:
+            # the team and customer columns answer the access filter there too.
+            models.Index(
+                fields=["team", "assignee", "priority", "status", "customer"],
+                condition=Q(status__in=UNRESOLVED_STATUSES),
+                name="ticket_unresolved_counts",
+            ),
+            # A salesperson's home: their customers' open complaints, probed per customer.
+            models.Index(
+                fields=["customer", "sla_due_at", "id"],
+                condition=Q(kind=TicketKind.COMPLAINT, status__in=UNRESOLVED_STATUSES),
+                name="ticket_open_complaints",
+            ),
             # The escalation job's scans: running clocks only.
             models.Index(
                 fields=["first_response_due_at"],
@@ -195,7 +221,10 @@ class Feedback(TextRecord):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "feedback"
-        indexes = [models.Index(fields=["customer", "-created_at"])]
+        indexes = [
+            models.Index(fields=["customer", "-created_at"]),
+            models.Index(fields=["-created_at", "-id"], name="feedback_newest"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"),
             # A survey link is answered once; the constraint holds even when two answers race.

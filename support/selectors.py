@@ -4,11 +4,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.access import StaffScope, staff_scope
 from accounts.models import Role, User
 from crm.models import Customer
+from crm.paging import COUNT_CAP, CappedCount, capped_counts
 
 from . import sla
 from .access import feedback_visible_to, ticket_messages_visible_to, tickets_visible_to
@@ -36,9 +37,20 @@ def feedback_list(*, user: User) -> QuerySet[Feedback]:
     return feedback_visible_to(user).select_related("customer", "ticket", "recorded_by")
 
 
-def feedback_summary(feedback: QuerySet[Feedback]) -> dict:
-    """{"count", "average"} of the given feedback, in one query."""
-    return feedback.order_by().aggregate(count=Count("pk"), average=Avg("rating"))
+def feedback_summary(feedback: QuerySet[Feedback], *, latest: int = COUNT_CAP) -> dict:
+    """{"count", "average", "capped"} of the newest `latest` answers among `feedback`, in one query.
+
+    Bounded like every count of a list: the ratings are read in the order of an index and
+    stop after `latest` (+1, to know there are more), rather than an aggregate over every
+    answer the user may see. `capped`: there are more than `latest`; the figures are theirs.
+    """
+    ratings = list(feedback.order_by("-created_at", "-id").values_list("rating", flat=True)[: latest + 1])
+    counted = ratings[:latest]
+    return {
+        "count": len(counted),
+        "average": sum(counted) / len(counted) if counted else None,
+        "capped": len(ratings) > latest,
+    }
 
 
 @dataclass(frozen=True)
@@ -89,8 +101,8 @@ def queue_tickets(*, user: User, queue: Queue, now: datetime) -> QuerySet[Ticket
     return ticket_list(user=user).filter(queue.condition(staff_scope(user), now))
 
 
-def queue_counts(*, user: User, queues: tuple[Queue, ...], now: datetime) -> dict[str, int]:
-    """How many tickets each queue holds, in one query."""
+def queue_counts(*, user: User, queues: tuple[Queue, ...], now: datetime) -> dict[str, CappedCount]:
+    """How many tickets each queue holds, counted up to COUNT_CAP each ("1,000+"), in one query."""
     scope = staff_scope(user)
-    counts = {queue.key: Count("pk", filter=queue.condition(scope, now) or None) for queue in queues}
-    return tickets_visible_to(user).order_by().aggregate(**counts)
+    visible = tickets_visible_to(user)
+    return capped_counts({queue.key: visible.filter(queue.condition(scope, now)) for queue in queues})

@@ -6,7 +6,6 @@ One URL per page: an htmx request gets the page's fragment (a {% partialdef %}).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,6 +15,7 @@ from crm.errors import StaleVersion
 from crm.filters import CUSTOMER_ORDERINGS, CustomerFilter
 from crm.forms import ActivityForm, ContactForm, CustomerForm, ReassignForm, ShareForm, apply_service_errors
 from crm.models import Customer
+from crm.paging import capped_count, portal_page, query_without_cursor
 from crm.panels import customer_panels_for
 
 PAGE_SIZE = 25
@@ -35,23 +35,17 @@ def customer_list(request):
     ordering = request.GET.get("ordering", "name")
     if ordering not in CUSTOMER_ORDERINGS:
         ordering = "name"
-    customers = customer_filter.qs.order_by(ordering, "id") if customer_filter.is_valid() else Customer.objects.none()
-    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    customers = customer_filter.qs if customer_filter.is_valid() else Customer.objects.none()
     context = {
         "filter": customer_filter,
-        "page": page,
+        "page": portal_page(customers, request.GET, ordering=[ordering], page_size=PAGE_SIZE),
+        "count": capped_count(customers),
         "ordering": ordering,
-        "query": _query_without_page(request),
+        "query": query_without_cursor(request.GET),
         "can_create": access.can_create_customer(request.user),
     }
     template = "crm/customer_list.html#results" if request.htmx else "crm/customer_list.html"
     return render(request, template, context)
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @login_required

@@ -1,8 +1,8 @@
 """What every sales page needs: a record the user may view (or 404), and a filtered, ordered page of a list."""
 
-from django.core.paginator import Paginator
 from django.http import Http404
 
+from crm.paging import capped_count, portal_page, query_without_cursor
 from sales import access, selectors
 from sales.models import Opportunity, Order
 
@@ -38,13 +38,14 @@ def filtered_rows(request, filterset, *, orderings, default_ordering):
     return rows, ordering
 
 
-def filtered_page(request, filterset, *, orderings, default_ordering):
-    """The filter's page of rows in the asked (or default) order, and the ordering used."""
+def filtered_page(request, filterset, *, orderings, default_ordering) -> dict:
+    """The context of a list page: the filter's keyset page of rows in the asked (or default) order,
+    their capped count, the ordering used and the query string without the cursor."""
     rows, ordering = filtered_rows(request, filterset, orderings=orderings, default_ordering=default_ordering)
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")), ordering
-
-
-def query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+    return {
+        "filter": filterset,
+        "page": portal_page(rows, request.GET, ordering=[ordering], page_size=PAGE_SIZE),
+        "count": capped_count(rows),
+        "ordering": ordering,
+        "query": query_without_cursor(request.GET),
+    }

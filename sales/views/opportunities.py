@@ -13,7 +13,7 @@ from sales import access, selectors, services
 from sales.filters import OPPORTUNITY_ORDERINGS, OpportunityFilter
 from sales.forms import OpportunityForm
 
-from .lookup import filtered_page, query_without_page, require_pipeline, visible_opportunity
+from .lookup import filtered_page, require_pipeline, visible_opportunity
 
 STALE_MESSAGE = "Someone else changed this opportunity while you were editing it. Reload it and try again."
 
@@ -22,16 +22,9 @@ STALE_MESSAGE = "Someone else changed this opportunity while you were editing it
 def opportunity_list(request):
     require_pipeline(request)
     opportunity_filter = OpportunityFilter(request.GET, queryset=selectors.opportunity_list(user=request.user))
-    page, ordering = filtered_page(
+    context = filtered_page(
         request, opportunity_filter, orderings=OPPORTUNITY_ORDERINGS, default_ordering="-updated_at"
-    )
-    context = {
-        "filter": opportunity_filter,
-        "page": page,
-        "ordering": ordering,
-        "query": query_without_page(request),
-        "can_create": access.can_create_opportunity(request.user),
-    }
+    ) | {"can_create": access.can_create_opportunity(request.user)}
     template = "sales/opportunity_list.html#results" if request.htmx else "sales/opportunity_list.html"
     return render(request, template, context)
 

@@ -27,7 +27,7 @@ from sales.forms import (
 )
 from sales.models import ORDER_TRANSITIONS, OrderStatus
 
-from .lookup import filtered_page, query_without_page, visible_order
+from .lookup import filtered_page, visible_order
 
 STALE_MESSAGE = "{who} changed this order meanwhile; this is the current order. Your change was not saved."
 TRANSITION_LABELS = {
@@ -40,12 +40,7 @@ TRANSITION_LABELS = {
 @login_required
 def order_list(request):
     order_filter = OrderFilter(request.GET, queryset=selectors.order_list(user=request.user))
-    page, ordering = filtered_page(request, order_filter, orderings=ORDER_ORDERINGS, default_ordering="-created_at")
-    context = {
-        "filter": order_filter,
-        "page": page,
-        "ordering": ordering,
-        "query": query_without_page(request),
+    context = filtered_page(request, order_filter, orderings=ORDER_ORDERINGS, default_ordering="-created_at") | {
         "can_create": access.can_create_order(request.user),
     }
     template = "sales/order_list.html#results" if request.htmx else "sales/order_list.html"

@@ -6,18 +6,13 @@ from django.shortcuts import render
 from sales import access, selectors
 from sales.filters import PRODUCT_ORDERINGS, ProductFilter
 
-from .lookup import filtered_page, query_without_page
+from .lookup import filtered_page
 
 
 @login_required
 def product_list(request):
     product_filter = ProductFilter(request.GET, queryset=selectors.product_list(user=request.user))
-    page, ordering = filtered_page(request, product_filter, orderings=PRODUCT_ORDERINGS, default_ordering="name")
-    context = {
-        "filter": product_filter,
-        "page": page,
-        "ordering": ordering,
-        "query": query_without_page(request),
+    context = filtered_page(request, product_filter, orderings=PRODUCT_ORDERINGS, default_ordering="name") | {
         "can_manage": access.can_manage_products(request.user),
     }
     template = "sales/product_list.html#results" if request.htmx else "sales/product_list.html"

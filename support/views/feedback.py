@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -12,6 +11,7 @@ from crm.access import customers_visible_to
 from crm.api.filtering import as_record_id
 from crm.exports import export_query
 from crm.forms import apply_service_errors
+from crm.paging import capped_count, portal_page
 
 from .. import access, selectors
 from ..filters import FeedbackFilter
@@ -29,7 +29,8 @@ def feedback_list(request):
     context = {
         "filter": feedback_filter,
         "summary": selectors.feedback_summary(feedback),
-        "page": Paginator(feedback.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": portal_page(feedback, request.GET, ordering=["-created_at", "-id"], page_size=PAGE_SIZE),
+        "count": capped_count(feedback),
         "query": export_query(request),
     }
     return render(request, "support/feedback_list.html", context)

@@ -8,7 +8,6 @@ page shows them no control for it.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from crm.access import can_explain_access, contacts_visible_to, customers_visibl
 from crm.api.filtering import as_record_id
 from crm.errors import StaleVersion
 from crm.forms import apply_service_errors
+from crm.paging import capped_count, portal_page, query_without_cursor
 
 from .. import access, selectors
 from ..filters import TICKET_ORDERINGS, TicketFilter
@@ -57,25 +57,20 @@ def queue(request, queue_key):
     ordering = request.GET.get("ordering", default_ordering)
     if ordering not in TICKET_ORDERINGS:
         ordering = default_ordering
-    tickets = ticket_filter.qs.order_by(ordering, "id") if ticket_filter.is_valid() else Ticket.objects.none()
+    tickets = ticket_filter.qs if ticket_filter.is_valid() else Ticket.objects.none()
     counts = selectors.queue_counts(user=request.user, queues=queues, now=now)
     context = {
         "queue": current,
         "tabs": [(q, counts[q.key]) for q in queues],
         "filter": ticket_filter,
-        "page": Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": portal_page(tickets, request.GET, ordering=[ordering], page_size=PAGE_SIZE),
+        "count": capped_count(tickets),
         "ordering": ordering,
-        "query": _query_without_page(request),
+        "query": query_without_cursor(request.GET),
         "can_create": access.can_create_ticket(request.user),
     }
     template = "support/queue.html#results" if request.htmx else "support/queue.html"
     return render(request, template, context)
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @login_required

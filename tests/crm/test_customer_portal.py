@@ -1,5 +1,8 @@
 """The customer portal beyond the access table: forms, validation, versions, htmx fragments."""
 
+import html
+import re
+
 import pytest
 
 from crm.models import Activity, Contact, Customer
@@ -136,15 +139,25 @@ class TestListPage:
         client = portal.as_user(sales_rep)
         first = client.get("/customers/", {"ordering": "-name"}).content.decode()
         assert first.index("Firm 29") < first.index("Firm 28")
-        second = client.get("/customers/", {"ordering": "-name", "page": 2}).content.decode()
+        assert "30 customers" in first
+        next_query = re.search(r'rel="next"[^>]*href="\?([^"]+)"', first).group(1)
+        second = client.get(f"/customers/?{html.unescape(next_query)}").content.decode()
         assert "Firm 00" in second
         assert "Firm 29" not in second
+        assert 'rel="next"' not in second
+        previous_query = re.search(r'rel="prev"[^>]*href="\?([^"]+)"', second).group(1)
+        back = client.get(f"/customers/?{html.unescape(previous_query)}").content.decode()
+        assert "Firm 29" in back
+        assert "Firm 05" in back
+        assert "Firm 04" not in back
 
     def test_an_unknown_ordering_or_bad_page_falls_back(self, org, portal, sales_rep):
         CustomerFactory(owner=sales_rep)
         client = portal.as_user(sales_rep)
         assert client.get("/customers/", {"ordering": "password"}).status_code == 200
         assert client.get("/customers/", {"page": "zzz"}).status_code == 200
+        assert client.get("/customers/", {"after": "zzz"}).status_code == 200
+        assert client.get("/customers/", {"before": "eyJvIjpbIm5hbWUiXX0"}).status_code == 200
         assert client.get("/customers/", {"owner": "abc"}).status_code == 200
 
 

@@ -1,8 +1,10 @@
 """The home pages and the dashboard issue the same number of queries whatever the number of records.
 
 Home pages: at most 10. The dashboard: DASHBOARD_QUERIES, constant (two for the session and
-the user, one for the staff scope, four for the pipeline figures, five for the ticket and
-satisfaction figures, three for the team table).
+the user, one for the staff scope, two for the pipeline figures — per owner and stage, revenue —,
+four for the ticket and satisfaction figures — open per assignee, priority and status, breaches
+per assignee, the median first response, CSAT —, one for the team table's members: its columns
+read the grouped queries the sections made).
 """
 
 from datetime import date, timedelta
@@ -23,7 +25,7 @@ from .conftest import NOW
 pytestmark = pytest.mark.django_db
 
 HOME_BUDGET = 10
-DASHBOARD_QUERIES = 15
+DASHBOARD_QUERIES = 10
 
 
 def query_count(client, url) -> int:
@@ -111,7 +113,7 @@ def test_the_dashboard_costs_a_constant_number_of_queries(world, portal, persona
     small = query_count(client, "/dashboard/")
     grow(world, 1000)
     large = query_count(client, "/dashboard/")
-    assert small == large == DASHBOARD_QUERIES
+    assert small == large <= DASHBOARD_QUERIES
 
 
 def test_the_team_page_costs_a_constant_number_of_queries(world, portal):
