@@ -1,6 +1,7 @@
 """The benchmark's table, its JSON file and the comparison of two runs (scale 0.1 against 1.0)."""
 
 import json
+import os
 import platform
 import subprocess
 from datetime import UTC, datetime
@@ -58,6 +59,8 @@ def metadata(*, counts: dict[str, int], iterations: int, warmup: int) -> dict:
         "debug": settings.DEBUG,
         "python": platform.python_version(),
         "django": django.get_version(),
+        # The machine is shared: a high load average at the start means noisy timings.
+        "load_average": [round(load, 2) for load in os.getloadavg()],
         "timing": "server time in process: time.perf_counter around django.test.Client.get, full middleware stack",
     }
 

@@ -4,6 +4,7 @@ import json
 from io import StringIO
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 
 from crm.benchmark.registry import bench_cases
@@ -63,3 +64,18 @@ def test_compare_prints_the_growth_of_each_case(demo_data, tmp_path):
     call_command("bench", "--compare", str(small), str(large), stdout=out)
     assert "p50 growth" in out.getvalue()
     assert out.getvalue().count("pipeline board") == 2
+
+
+def test_the_load_plan_signs_in_every_persona_and_forgets_its_sessions(demo_data, tmp_path, client):
+    plan = tmp_path / "plan.txt"
+    call_command("bench_load_plan", str(plan), "--users-per-persona", "1", stdout=StringIO())
+
+    requests = [line.split(" ") for line in plan.read_text().splitlines()]
+    sessions = {session for session, _ in requests}
+    assert len(sessions) == 5  # one user of each persona
+    session, path = requests[0]
+    client.cookies["sessionid"] = session
+    assert client.get(path).status_code == 200  # signed in: the home page, not the log-in redirect
+
+    call_command("bench_load_plan", str(plan), "--forget", stdout=StringIO())
+    assert not Session.objects.filter(session_key__in=sessions).exists()

@@ -42,7 +42,10 @@ class Command(BaseCommand):
         cases = [c for c in bench_cases() if not options["case"] or any(s in c.name for s in options["case"])]
         counts = report.row_counts()
         meta = report.metadata(counts=counts, iterations=options["iterations"], warmup=options["warmup"])
-        self.stdout.write(f"scale {meta['scale']} · {meta['database']['name']} · {options['iterations']} iterations")
+        load = "/".join(str(value) for value in meta["load_average"])
+        self.stdout.write(
+            f"scale {meta['scale']} · {meta['database']['name']} · {options['iterations']} iterations · load {load}"
+        )
         results = self.run_cases(cases, users, iterations=options["iterations"], warmup=options["warmup"])
         for line in report.table_lines(results):
             self.stdout.write(line)
