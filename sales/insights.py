@@ -78,9 +78,7 @@ def pipeline_figures(*, user: User, period: Period) -> SectionFigures | None:
         .annotate(count=Count("pk"), total=Sum("amount"))
         .order_by("-total", "owner__username")
     )
-    earliest = min(period.month_start, period.quarter_start)
-    # Only deals closed in the period are read (indexes on won_at and lost_at), not every opportunity.
-    closed = opportunities.filter(closed_on_or_after_start(earliest)).aggregate(
+    closed = opportunities.aggregate(
         **_closed_since("month", period.month_start), **_closed_since("quarter", period.quarter_start)
     )
     open_total = sum((row["total"] for row in by_stage.values()), ZERO)
@@ -120,11 +118,6 @@ def pipeline_figures(*, user: User, period: Period) -> SectionFigures | None:
         revenue_chart(user=user, period=period),
     ]
     return SectionFigures(figures=figures, charts=charts)
-
-
-def closed_on_or_after_start(day) -> Q:
-    """Won or lost on `day` or later, as ranges on the raw columns that their indexes serve."""
-    return Q(won_at__gte=start_of(day)) | Q(lost_at__gte=start_of(day))
 
 
 def _closed_since(key: str, day) -> dict:

@@ -71,9 +71,6 @@ class Opportunity(VersionedRecord):
             # The list newest first (everyone's, for admins) and an owner's board column.
             models.Index(fields=["-updated_at", "-id"], name="opportunity_recent"),
             models.Index(fields=["owner", "stage", "-updated_at", "-id"], name="opportunity_owner_stage_recent"),
-            # The dashboard's deals closed this month and quarter.
-            models.Index(fields=["won_at"], condition=models.Q(won_at__isnull=False), name="opportunity_won_at"),
-            models.Index(fields=["lost_at"], condition=models.Q(lost_at__isnull=False), name="opportunity_lost_at"),
         ]
 
     def __str__(self) -> str:
