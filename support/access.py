@@ -94,7 +94,9 @@ def _may_own_customers(scope) -> bool:
     is `team_id IN (...)` alone, which an index serves for every list and count; with an OR beside it,
     PostgreSQL has no index path for a count and reads the whole table. (Only asked when a queue rule
     is there to be ORed with: for everyone else the owner rules are the whole filter.)"""
-    return not scope.support_team_ids or customer_access.acting_users_own_customers(scope)
+    if not scope.support_team_ids or (scope.team_ids | scope.managed_team_ids) - scope.support_team_ids:
+        return True  # no queue rule to OR with, or sales teams too (whose members own customers): no probe
+    return customer_access.acting_users_own_customers(scope)
 
 
 class CustomerOwnerRule:
