@@ -9,7 +9,7 @@ they manage; everyone else sees themselves. Teams: admins see every team; a mana
 sees the teams they manage; a member sees their own team. Only admins change either.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
@@ -27,6 +27,8 @@ class StaffScope:
     managed_member_ids: frozenset[int]  # members of the teams the user manages
     grant_group_ids: frozenset[int]  # groups of their own and their managed teams
     support_team_ids: frozenset[int]  # support teams they are in or manage
+    # Answers other policies compute at most once per request about this user ("owns any customer?").
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def acting_user_ids(self) -> frozenset[int]:

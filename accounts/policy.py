@@ -15,7 +15,7 @@ from functools import reduce
 from operator import or_
 from typing import Protocol
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BooleanField, F, Func, Model, Q, QuerySet, Subquery
 
 
 @dataclass(frozen=True)
@@ -78,11 +78,48 @@ def related_rows_condition(
 
 def through(field: str, condition: Q) -> Q:
     """`condition` on a related row, as a condition on the rows whose foreign key `field` points at it."""
-    children = [
-        through(field, child) if isinstance(child, Q) else (f"{field}__{child[0]}", child[1])
-        for child in condition.children
-    ]
-    return Q(*children, _connector=condition.connector, _negated=condition.negated)
+    return Q(
+        *(_child_through(field, child) for child in condition.children),
+        _connector=condition.connector,
+        _negated=condition.negated,
+    )
+
+
+def _child_through(field: str, child):
+    if isinstance(child, Q):
+        return through(field, child)
+    if isinstance(child, InSubquery):
+        return child.through(field)
+    lookup, value = child
+    return (f"{field}__{lookup}", value)
+
+
+class InSubquery(Func):
+    """`column IN (subquery)` for a subquery of a few rows (the grants of a user or a team).
+
+    On PostgreSQL it is written `column = ANY(ARRAY(subquery))`: the subquery runs once,
+    first, and its values become an index condition on `column`, which a bitmap OR can
+    combine with the other rules' conditions (an owner). A plain IN (subquery) beside an
+    OR has no index path: PostgreSQL would test every row of the table against it.
+    """
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column: str, subquery: QuerySet):
+        self.column = column
+        self.subquery = subquery
+        super().__init__(F(column), Subquery(subquery))
+
+    def through(self, field: str) -> "InSubquery":
+        return InSubquery(f"{field}__{self.column}", self.subquery)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column_sql, column_params = compiler.compile(self.source_expressions[0])
+        subquery_sql, subquery_params = compiler.compile(self.source_expressions[1])
+        if connection.vendor == "postgresql":
+            return f"{column_sql} = ANY(ARRAY{subquery_sql})", (*column_params, *subquery_params)
+        return f"{column_sql} IN {subquery_sql}", (*column_params, *subquery_params)
 
 
 def reasons_for(rules, scope, record: Model, grants: list) -> list[Reason]:

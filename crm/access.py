@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet, Value
 from accounts.access import prime_staff_scopes, staff_scope
 from accounts.backends import ObjectPolicy
 from accounts.models import Role, Team, User
-from accounts.policy import Reason, actions_of, reasons_for, rows_allowed
+from accounts.policy import InSubquery, Reason, actions_of, reasons_for, rows_allowed
 
 from .models import Activity, Contact, Customer, CustomerGroupObjectPermission, CustomerUserObjectPermission
 
@@ -113,7 +113,7 @@ class UserGrantRule:
         granted = CustomerUserObjectPermission.objects.filter(
             user_id__in=scope.acting_user_ids, permission__codename__in=_codenames_granting(action)
         )
-        return Q(pk__in=granted.values("content_object_id"))
+        return Q(InSubquery("pk", granted.values("content_object_id")))
 
     def reasons(self, scope, customer, grants):
         found = []
@@ -134,7 +134,7 @@ class TeamGrantRule:
         granted = CustomerGroupObjectPermission.objects.filter(
             group_id__in=scope.grant_group_ids, permission__codename__in=_codenames_granting(action)
         )
-        return Q(pk__in=granted.values("content_object_id"))
+        return Q(InSubquery("pk", granted.values("content_object_id")))
 
     def reasons(self, scope, customer, grants):
         return [
@@ -153,6 +153,18 @@ def customers_for(user: User, action: str) -> QuerySet[Customer]:
     if not user.is_authenticated or not user.is_active:
         return Customer.objects.none()
     return rows_allowed(RULES, Customer.objects.all(), staff_scope(user), action)
+
+
+def acting_users_own_customers(scope) -> bool:
+    """Whether the user (or a member of a team they manage) owns any customer: one indexed probe per request.
+
+    Rules that follow a customer's owner (a ticket's) hold for nobody else; a policy that
+    knows they cannot hold leaves them out of its filter, which keeps that filter on the
+    record's own indexed columns.
+    """
+    if "owns_customers" not in scope.memo:
+        scope.memo["owns_customers"] = Customer.objects.filter(owner_id__in=scope.acting_user_ids).exists()
+    return scope.memo["owns_customers"]
 
 
 def customers_visible_to(user: User) -> QuerySet[Customer]:

@@ -12,7 +12,12 @@ from crm.models import Customer
 from crm.paging import COUNT_CAP, CappedCount, capped_counts
 
 from . import sla
-from .access import feedback_visible_to, ticket_messages_visible_to, tickets_visible_to
+from .access import (
+    feedback_visible_to,
+    ticket_messages_visible_to,
+    tickets_of_customer_visible_to,
+    tickets_visible_to,
+)
 from .models import UNRESOLVED_STATUSES, Feedback, Ticket, TicketKind, TicketMessage
 
 
@@ -30,7 +35,8 @@ def ticket_conversation(*, user: User, ticket: Ticket) -> QuerySet[TicketMessage
 
 
 def customer_tickets(*, user: User, customer: Customer, limit: int) -> list[Ticket]:
-    return list(ticket_list(user=user).filter(customer=customer).order_by("-created_at", "-id")[:limit])
+    tickets = tickets_of_customer_visible_to(user, customer).select_related("customer", "team", "assignee")
+    return list(tickets.order_by("-created_at", "-id")[:limit])
 
 
 def feedback_list(*, user: User) -> QuerySet[Feedback]:

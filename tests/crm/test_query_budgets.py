@@ -1,11 +1,14 @@
 """A list issues the same number of queries whatever its size (10 or 1,000 visible rows)."""
 
+import html
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from crm.models import Contact, Customer
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, UserFactory
 
 from .scenario import share
 
@@ -64,3 +67,53 @@ def test_customer_page_within_budget(org, portal, sales_manager, sales_rep):
         assert client.get(f"/customers/{customer.pk}/").status_code == 200
     print("\n".join(q["sql"][:150] for q in captured.captured_queries))
     assert len(captured) <= BUDGET
+
+
+NEXT_PAGES = {
+    "portal customers, next page": ("/customers/?ordering=-name", r'rel="next"[^>]*href="\?([^"]+)"'),
+    "portal customers, htmx next page": ("/customers/?search=Bulk", r'rel="next"[^>]*href="\?([^"]+)"'),
+}
+
+
+@pytest.mark.parametrize("list_name", NEXT_PAGES)
+@pytest.mark.parametrize("persona", ["sales_rep", "sales_manager", "support_rep", "admin"])
+def test_a_later_page_costs_what_the_first_does(org, request, portal, list_name, persona, sales_rep):
+    client = portal.as_user(request.getfixturevalue(persona))
+    url, next_link = NEXT_PAGES[list_name]
+    headers = {"HTTP_HX_REQUEST": "true"} if "htmx" in list_name else {}
+    make_customers(sales_rep, 30)
+    first = query_count(lambda: client.get(url, **headers))
+    page = client.get(url, **headers).content.decode()
+    next_url = "/customers/?" + html.unescape(re.search(next_link, page).group(1))
+    make_customers(sales_rep, 300)
+    later = query_count(lambda: client.get(next_url, **headers))
+    assert first == later <= BUDGET
+
+
+API_LISTS = {
+    "api customers, next page": "/api/v1/customers/?page_size=5&ordering=-name",
+    "api users": "/api/v1/users/?page_size=200",
+    "api teams": "/api/v1/teams/?page_size=200",
+}
+
+
+@pytest.mark.parametrize("list_name", API_LISTS)
+@pytest.mark.parametrize("persona", ["sales_rep", "sales_manager", "admin"])
+def test_api_lists_and_their_later_pages_within_budget(org, request, api, list_name, persona, sales_rep):
+    client = api.as_user(request.getfixturevalue(persona))
+    make_customers(sales_rep, 30)
+    first = client.get(API_LISTS[list_name]).json()
+    small = query_count(lambda: client.get(API_LISTS[list_name]))
+    make_customers(sales_rep, 300)
+    url = first.get("next") or API_LISTS[list_name]
+    large = query_count(lambda: client.get(url))
+    assert small == large <= BUDGET
+
+
+@pytest.mark.parametrize("shares", [3, 30])
+def test_the_shares_list_within_budget(org, api, sales_rep, teammate, shares):
+    customer = CustomerFactory(owner=sales_rep)
+    for n in range(shares):
+        share(customer, level="view", user=UserFactory(username=f"shared_{n}"))
+    client = api.as_user(sales_rep)
+    assert query_count(lambda: client.get(f"/api/v1/customers/{customer.pk}/shares/")) <= BUDGET
