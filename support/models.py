@@ -115,6 +115,12 @@ class Ticket(VersionedRecord):
                 condition=Q(status__in=UNRESOLVED_STATUSES),
                 name="ticket_assignee_unresolved_due",
             ),
+            # An admin's queues span every team: unresolved tickets by due time alone.
+            models.Index(
+                fields=["sla_due_at", "id"],
+                condition=Q(status__in=UNRESOLVED_STATUSES),
+                name="ticket_unresolved_due",
+            ),
             models.Index(fields=["team", "-created_at", "-id"], name="ticket_team_newest"),
             models.Index(fields=["-created_at", "-id"], name="ticket_newest"),
             # The dashboard's open tickets per assignee, priority and status, read from the index alone:

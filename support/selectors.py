@@ -107,8 +107,14 @@ def queue_tickets(*, user: User, queue: Queue, now: datetime) -> QuerySet[Ticket
     return ticket_list(user=user).filter(queue.condition(staff_scope(user), now))
 
 
+# A tab only says whether a queue is worth opening; its page counts on up to COUNT_CAP.
+QUEUE_TAB_CAP = 99
+
+
 def queue_counts(*, user: User, queues: tuple[Queue, ...], now: datetime) -> dict[str, CappedCount]:
-    """How many tickets each queue holds, counted up to COUNT_CAP each ("1,000+"), in one query."""
+    """How many tickets each queue holds, counted up to QUEUE_TAB_CAP each ("99+"), in one query."""
     scope = staff_scope(user)
     visible = tickets_visible_to(user)
-    return capped_counts({queue.key: visible.filter(queue.condition(scope, now)) for queue in queues})
+    return capped_counts(
+        {queue.key: visible.filter(queue.condition(scope, now)) for queue in queues}, cap=QUEUE_TAB_CAP
+    )

@@ -64,8 +64,7 @@ SALES_LISTS = ["/sales/pipeline/", "/sales/opportunities/", "/api/v1/opportuniti
 PAGES = {
     "support_rep": CUSTOMER_LISTS + SUPPORT_LISTS,
     "support_manager": CUSTOMER_LISTS + SUPPORT_LISTS + ["/dashboard/"],
-    # The admin's dashboard (figures over every record) is the perf-dashboard branch's: add it here with it.
-    "admin": CUSTOMER_LISTS + SUPPORT_LISTS + SALES_LISTS,
+    "admin": CUSTOMER_LISTS + SUPPORT_LISTS + SALES_LISTS + ["/dashboard/"],
     "sales_rep": CUSTOMER_LISTS + SALES_LISTS,
     "sales_manager": CUSTOMER_LISTS + SALES_LISTS + ["/dashboard/"],
 }

@@ -185,3 +185,13 @@ def test_admins_edit_sla_policies_in_django_admin(client, admin):
     assert response.status_code == 302
     policy.refresh_from_db()
     assert (policy.first_response_minutes, policy.resolution_minutes) == (30, 180)
+
+
+def test_a_queue_tab_counts_up_to_99_and_its_page_counts_on(portal, support_rep, support_org, customer):
+    from support.selectors import QUEUE_TAB_CAP
+
+    team = support_org["support_team"]
+    TicketFactory.create_batch(QUEUE_TAB_CAP + 1, customer=customer, team=team, assignee=support_rep)
+    content = portal.as_user(support_rep).get("/support/queues/mine/").content.decode()
+    assert 'data-testid="count-mine">99+<' in content
+    assert f"{QUEUE_TAB_CAP + 1} tickets" in content
