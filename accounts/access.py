@@ -9,12 +9,24 @@ they manage; everyone else sees themselves. Teams: admins see every team; a mana
 sees the teams they manage; a member sees their own team. Only admins change either.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Expression, Q, QuerySet
 
 from .backends import ObjectPolicy
-from .models import Role, Team, TeamKind, User
+from .models import Role, Team, TeamKind, TeamMembership, User
+
+# Facts about the users someone acts for that upper layers read on most requests (crm: "does
+# any of them own a customer?"), answered in the staff scope's own query instead of one more.
+# Each builds an expression from the user's id and a subquery of the members they manage.
+ScopeFact = Callable[[int, QuerySet], Expression]
+_SCOPE_FACTS: dict[str, ScopeFact] = {}
+
+
+def register_scope_fact(name: str, build: ScopeFact) -> None:
+    """Answer `name` in the staff scope's query; policies find it in `scope.memo[name]`."""
+    _SCOPE_FACTS[name] = build
 
 
 @dataclass(frozen=True)
@@ -51,9 +63,17 @@ def staff_scope(user: User) -> StaffScope:
     if cached is not None:
         return cached
     # One query: the user's teams and, for the teams they manage, every member (a left join).
-    rows = list(Team.objects.filter(Q(manager_id=user.pk) | Q(memberships__user_id=user.pk)).values(*_SCOPE_COLUMNS))
+    teams = Team.objects.filter(Q(manager_id=user.pk) | Q(memberships__user_id=user.pk))
+    rows = list(teams.annotate(**_scope_facts(user)).values(*_SCOPE_COLUMNS, *_SCOPE_FACTS))
     user._staff_scope = _scope_from_rows(user, rows)
+    if rows:  # without a team, a policy that needs a fact asks for it itself
+        user._staff_scope.memo.update({name: rows[0][name] for name in _SCOPE_FACTS})
     return user._staff_scope
+
+
+def _scope_facts(user: User) -> dict[str, Expression]:
+    managed_members = TeamMembership.objects.filter(team__manager_id=user.pk).values("user_id")
+    return {name: build(user.pk, managed_members) for name, build in _SCOPE_FACTS.items()}
 
 
 def prime_staff_scopes(users) -> list[User]:

@@ -17,7 +17,7 @@ Contacts and activities follow their customer's rules.
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Exists, Q, QuerySet, Value
 
 from accounts.access import prime_staff_scopes, staff_scope
 from accounts.backends import ObjectPolicy
@@ -155,6 +155,9 @@ def customers_for(user: User, action: str) -> QuerySet[Customer]:
     return rows_allowed(RULES, Customer.objects.all(), staff_scope(user), action)
 
 
+OWNS_CUSTOMERS = "owns_customers"
+
+
 def acting_users_own_customers(scope) -> bool:
     """Whether the user (or a member of a team they manage) owns any customer: one indexed probe per request.
 
@@ -162,9 +165,13 @@ def acting_users_own_customers(scope) -> bool:
     knows they cannot hold leaves them out of its filter, which keeps that filter on the
     record's own indexed columns.
     """
-    if "owns_customers" not in scope.memo:
-        scope.memo["owns_customers"] = Customer.objects.filter(owner_id__in=scope.acting_user_ids).exists()
-    return scope.memo["owns_customers"]
+    if OWNS_CUSTOMERS not in scope.memo:  # the staff scope's query answers it for anyone in a team
+        scope.memo[OWNS_CUSTOMERS] = Customer.objects.filter(owner_id__in=scope.acting_user_ids).exists()
+    return scope.memo[OWNS_CUSTOMERS]
+
+
+def owns_customers_fact(user_id: int, managed_members: QuerySet) -> Exists:
+    return Exists(Customer.objects.filter(Q(owner_id=user_id) | Q(owner_id__in=managed_members)))
 
 
 def customers_visible_to(user: User) -> QuerySet[Customer]:

@@ -6,6 +6,7 @@ class CrmConfig(AppConfig):
     verbose_name = "Customers"
 
     def ready(self):
+        from accounts.access import register_scope_fact
         from accounts.backends import register_object_policy
         from accounts.models import Role
         from accounts.roles import grant_default_permissions
@@ -17,6 +18,7 @@ class CrmConfig(AppConfig):
         actor.connect_task_signals()
         background.connect_signals()
         register_object_policy(access.customer_object_policy())
+        register_scope_fact(access.OWNS_CUSTOMERS, access.owns_customers_fact)
         register_object_policy(access.contact_object_policy())
         customer_records = ["customer", "contact", "activity"]
         grant_default_permissions(Role.ADMIN, ["crm.*"])

@@ -106,7 +106,7 @@ def test_home_pages_stay_within_ten_queries(world, portal, persona):
     assert large <= HOME_BUDGET
 
 
-@pytest.mark.parametrize("persona", ["dual_manager", "root"])
+@pytest.mark.parametrize("persona", ["dual_manager", "y_support_manager", "far_manager", "root"])
 def test_the_dashboard_costs_a_constant_number_of_queries(world, portal, persona):
     client = portal.as_user(world.users[persona])
     grow(world, 10)
