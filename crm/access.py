@@ -17,7 +17,7 @@ Contacts and activities follow their customer's rules.
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Exists, Q, QuerySet, Value
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
 from accounts.access import prime_staff_scopes, staff_scope
 from accounts.backends import ObjectPolicy
@@ -170,8 +170,12 @@ def acting_users_own_customers(scope) -> bool:
     return scope.memo[OWNS_CUSTOMERS]
 
 
-def owns_customers_fact(user_id: int, managed_members: QuerySet) -> Exists:
-    return Exists(Customer.objects.filter(Q(owner_id=user_id) | Q(owner_id__in=managed_members)))
+def owns_customers_fact(user_id: int, managed_members: QuerySet) -> ExpressionWrapper:
+    # Probes on the owner index (the user, then each managed member): an EXISTS over an OR, or
+    # over `owner IN (members)`, would read the customers rather than look them up.
+    owned_by = Exists(Customer.objects.filter(owner_id=user_id))
+    owned_by_members = Exists(managed_members.filter(Exists(Customer.objects.filter(owner_id=OuterRef("user_id")))))
+    return ExpressionWrapper(Q(owned_by) | Q(owned_by_members), output_field=models.BooleanField())
 
 
 def customers_visible_to(user: User) -> QuerySet[Customer]:
