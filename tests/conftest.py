@@ -6,12 +6,15 @@ support_manager manages "Support": support_rep
 """
 
 import pytest
+import redis
+from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role, TeamKind
 
 from .factories import PASSWORD, TeamFactory, UserFactory
+from .workers import BROKER_URL
 
 
 @pytest.fixture
@@ -123,3 +126,19 @@ def portal(client):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture
+def broker():
+    """The Redis broker of the tests that run real Celery workers (tests/workers.py)."""
+    if not BROKER_URL:
+        pytest.skip("set CELERY_TEST_BROKER_URL (e.g. redis://127.0.0.1:6379/15) to run real workers; .ci/run does")
+    if connection.vendor != "postgresql":
+        pytest.skip("a worker is another process: it needs a database it can open (PostgreSQL), not in-memory SQLite")
+    client = redis.Redis.from_url(BROKER_URL, socket_connect_timeout=3)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        pytest.fail(f"CELERY_TEST_BROKER_URL={BROKER_URL} is set, but the broker does not answer: {error}")
+    yield client
+    client.close()

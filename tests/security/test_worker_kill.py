@@ -19,37 +19,19 @@ import uuid
 from pathlib import Path
 
 import pytest
-import redis
 from celery import Celery
 from django.conf import settings
-from django.db import connection
 
 from support.models import SentEmail
 from support.notifications import message_id_for
 from tests.factories import CustomerFactory
 from tests.support.factories import TicketFactory
-from tests.support.test_worker import database_url_of_the_test_db
+from tests.workers import BROKER_URL, database_url_of_the_test_db
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "")
 WAIT_SECONDS = 60
 TASK = "support.tasks.send_complaint_notice"
-
-
-@pytest.fixture
-def broker():
-    if not BROKER_URL:
-        pytest.skip("set CELERY_TEST_BROKER_URL (e.g. redis://127.0.0.1:6379/15) to run real workers; .ci/run does")
-    if connection.vendor != "postgresql":
-        pytest.skip("the workers are other processes: they need a database they can open (PostgreSQL)")
-    client = redis.Redis.from_url(BROKER_URL, socket_connect_timeout=3)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        pytest.fail(f"CELERY_TEST_BROKER_URL={BROKER_URL} is set, but the broker does not answer: {error}")
-    yield client
-    client.close()
 
 
 def start_worker(env: dict, log: Path) -> subprocess.Popen:

@@ -12,43 +12,19 @@ import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-import redis
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from support.models import Escalation, SentEmail
+from tests.workers import database_url_of_the_test_db
 
 from .factories import TicketFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "")
 WAIT_SECONDS = 90
-
-
-def database_url_of_the_test_db() -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-@pytest.fixture
-def broker():
-    if not BROKER_URL:
-        pytest.skip("set CELERY_TEST_BROKER_URL (e.g. redis://127.0.0.1:6379/15) to run a real worker; .ci/run does")
-    if connection.vendor != "postgresql":
-        pytest.skip("the worker is another process: it needs a database it can open (PostgreSQL), not in-memory SQLite")
-    client = redis.Redis.from_url(BROKER_URL, socket_connect_timeout=3)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        pytest.fail(f"CELERY_TEST_BROKER_URL={BROKER_URL} is set, but the broker does not answer: {error}")
-    yield client
-    client.close()
 
 
 def start(args: list[str], *, env: dict, log: Path) -> subprocess.Popen:
