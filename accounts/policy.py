@@ -128,3 +128,53 @@ def reasons_for(rules, scope, record: Model, grants: list) -> list[Reason]:
 
 def actions_of(reasons: list[Reason]) -> frozenset[str]:
     return frozenset().union(*(reason.actions for reason in reasons))
+
+
+# Rules every policy over owned records shares, given that policy's actions.
+
+
+class AdminRule:
+    """Admins may do everything."""
+
+    def __init__(self, actions: frozenset[str]):
+        self.actions = actions
+
+    def filter(self, scope, action):
+        return Q() if scope.is_admin else None
+
+    def reasons(self, scope, record, context):
+        return [Reason("admin", self.actions)] if scope.is_admin else []
+
+
+class OwnerRule:
+    """The owner may do `owner_actions`; a manager who owns a record is its own manager (every action)."""
+
+    def __init__(self, owner_actions: frozenset[str], all_actions: frozenset[str], *, description: str):
+        self.owner_actions = owner_actions
+        self.all_actions = all_actions
+        self.description = description  # the rule in the words of its policy (the access explainer shows it)
+
+    def actions(self, scope) -> frozenset[str]:
+        return self.all_actions if scope.is_manager else self.owner_actions
+
+    def filter(self, scope, action):
+        return Q(owner_id=scope.user_id) if action in self.actions(scope) else None
+
+    def reasons(self, scope, record, context):
+        return [Reason("owner", self.actions(scope))] if record.owner_id == scope.user_id else []
+
+
+class ManagerOfOwnerRule:
+    """The manager of the owner may do every action: what the owner may, and delete and reassign."""
+
+    def __init__(self, actions: frozenset[str], *, description: str):
+        self.actions = actions
+        self.description = description
+
+    def filter(self, scope, action):
+        return Q(owner_id__in=scope.managed_member_ids) if scope.managed_member_ids else None
+
+    def reasons(self, scope, record, context):
+        if record.owner_id in scope.managed_member_ids:
+            return [Reason("manager of the owner", self.actions)]
+        return []

@@ -22,7 +22,16 @@ from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, QuerySet, V
 from accounts.access import prime_staff_scopes, staff_scope
 from accounts.backends import ObjectPolicy
 from accounts.models import Role, Team, User
-from accounts.policy import InSubquery, Reason, actions_of, reasons_for, rows_allowed
+from accounts.policy import (
+    AdminRule,
+    InSubquery,
+    ManagerOfOwnerRule,
+    OwnerRule,
+    Reason,
+    actions_of,
+    reasons_for,
+    rows_allowed,
+)
 
 from .models import Activity, Contact, Customer, CustomerGroupObjectPermission, CustomerUserObjectPermission
 
@@ -57,41 +66,6 @@ class Grant:
     holder_id: int  # user id, or the team's group id
     holder_name: str
     codename: str
-
-
-class AdminRule:
-    """Admins may do everything."""
-
-    def filter(self, scope, action):
-        return Q() if scope.is_admin else None
-
-    def reasons(self, scope, customer, grants):
-        return [Reason("admin", ALL_ACTIONS)] if scope.is_admin else []
-
-
-class OwnerRule:
-    """The owner views, changes and shares; a manager who owns a record is its own manager."""
-
-    def actions(self, scope) -> frozenset[str]:
-        return ALL_ACTIONS if scope.is_manager else OWNER_ACTIONS
-
-    def filter(self, scope, action):
-        return Q(owner_id=scope.user_id) if action in self.actions(scope) else None
-
-    def reasons(self, scope, customer, grants):
-        return [Reason("owner", self.actions(scope))] if customer.owner_id == scope.user_id else []
-
-
-class ManagerOfOwnerRule:
-    """The manager of the owner may do everything the owner may, and delete, reassign and share."""
-
-    def filter(self, scope, action):
-        return Q(owner_id__in=scope.managed_member_ids) if scope.managed_member_ids else None
-
-    def reasons(self, scope, customer, grants):
-        if customer.owner_id in scope.managed_member_ids:
-            return [Reason("manager of the owner", ALL_ACTIONS)]
-        return []
 
 
 class SupportDirectoryRule:
@@ -144,7 +118,21 @@ class TeamGrantRule:
         ]
 
 
-RULES = (AdminRule(), OwnerRule(), ManagerOfOwnerRule(), SupportDirectoryRule(), UserGrantRule(), TeamGrantRule())
+RULES = (
+    AdminRule(ALL_ACTIONS),
+    OwnerRule(
+        OWNER_ACTIONS,
+        ALL_ACTIONS,
+        description="The owner views, changes and shares; a manager who owns a record is its own manager",
+    ),
+    ManagerOfOwnerRule(
+        ALL_ACTIONS,
+        description="The manager of the owner may do everything the owner may, and delete, reassign and share",
+    ),
+    SupportDirectoryRule(),
+    UserGrantRule(),
+    TeamGrantRule(),
+)
 STRUCTURAL_RULES = RULES[:4]
 
 

@@ -141,9 +141,11 @@ def _refusal(kind: ExplainableKind, user: User, reasons: list[Reason], action: s
 
 
 def rule_description(rule) -> str:
-    """A rule in words: its docstring's first line (a wrapper describes the rule it wraps)."""
+    """A rule in words: its own description, or its docstring's first line (a wrapper describes the rule it wraps)."""
     inner = getattr(rule, "rule", None)
     if inner is not None:
         return rule_description(inner)
+    if description := getattr(rule, "description", None):
+        return description
     doc = (type(rule).__doc__ or type(rule).__name__).strip().splitlines()[0]
     return doc.rstrip(".")

@@ -21,12 +21,21 @@ reassignment changes access in the same transaction.
 """
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts.access import staff_scope
 from accounts.backends import ObjectPolicy
 from accounts.models import Role, User
-from accounts.policy import Reason, actions_of, reasons_for, related_rows_condition, rows_allowed
+from accounts.policy import (
+    AdminRule,
+    ManagerOfOwnerRule,
+    OwnerRule,
+    Reason,
+    actions_of,
+    reasons_for,
+    related_rows_condition,
+    rows_allowed,
+)
 from crm import access as customer_access
 from crm.models import Customer
 
@@ -53,37 +62,6 @@ def sees_pipeline(user: User) -> bool:
 
 def _scope_sees_pipeline(scope) -> bool:
     return scope.is_admin or scope.role != Role.SUPPORT
-
-
-class AdminRule:
-    def filter(self, scope, action):
-        return Q() if scope.is_admin else None
-
-    def reasons(self, scope, record, context):
-        return [Reason("admin", ALL_ACTIONS)] if scope.is_admin else []
-
-
-class OwnerRule:
-    """O views and changes; a manager who owns a record is its own manager."""
-
-    def actions(self, scope) -> frozenset[str]:
-        return ALL_ACTIONS if scope.is_manager else OWNER_ACTIONS
-
-    def filter(self, scope, action):
-        return Q(owner_id=scope.user_id) if action in self.actions(scope) else None
-
-    def reasons(self, scope, record, context):
-        return [Reason("owner", self.actions(scope))] if record.owner_id == scope.user_id else []
-
-
-class ManagerOfOwnerRule:
-    def filter(self, scope, action):
-        return Q(owner_id__in=scope.managed_member_ids) if scope.managed_member_ids else None
-
-    def reasons(self, scope, record, context):
-        if record.owner_id in scope.managed_member_ids:
-            return [Reason("manager of the owner", ALL_ACTIONS)]
-        return []
 
 
 class PipelineOnly:
@@ -120,8 +98,19 @@ class CustomerViewerRule:
         ]
 
 
-OPPORTUNITY_RULES = tuple(PipelineOnly(rule) for rule in (AdminRule(), OwnerRule(), ManagerOfOwnerRule()))
-ORDER_STRUCTURAL_RULES = (AdminRule(), OwnerRule(), ManagerOfOwnerRule())
+ORDER_STRUCTURAL_RULES = (
+    AdminRule(ALL_ACTIONS),
+    OwnerRule(
+        OWNER_ACTIONS,
+        ALL_ACTIONS,
+        description="The owner views and changes; a manager who owns a record is its own manager",
+    ),
+    ManagerOfOwnerRule(
+        ALL_ACTIONS,
+        description="The manager of the owner may do everything the owner may, and delete and reassign",
+    ),
+)
+OPPORTUNITY_RULES = tuple(PipelineOnly(rule) for rule in ORDER_STRUCTURAL_RULES)
 ORDER_RULES = (*ORDER_STRUCTURAL_RULES, CustomerViewerRule())
 
 

@@ -26,7 +26,7 @@ from django.db.models import Q, QuerySet
 from accounts.access import prime_staff_scopes, staff_scope
 from accounts.backends import ObjectPolicy
 from accounts.models import Role, Team, TeamKind, User
-from accounts.policy import Reason, actions_of, reasons_for, related_rows_condition, rows_allowed
+from accounts.policy import AdminRule, Reason, actions_of, reasons_for, related_rows_condition, rows_allowed
 from crm import access as customer_access
 from crm.models import Customer
 
@@ -42,19 +42,6 @@ class TicketAction(models.TextChoices):
 ALL_TICKET_ACTIONS = frozenset(TicketAction)
 QUEUE_ACTIONS = frozenset({TicketAction.VIEW, TicketAction.CHANGE})
 READ_ONLY = frozenset({TicketAction.VIEW})
-
-
-class AdminRule:
-    """Admins may do everything."""
-
-    def __init__(self, actions: frozenset[str]):
-        self.actions = actions
-
-    def filter(self, scope, action):
-        return Q() if scope.is_admin else None
-
-    def reasons(self, scope, record, grants):
-        return [Reason("admin", self.actions)] if scope.is_admin else []
 
 
 class QueueMemberRule:
