@@ -42,6 +42,9 @@ def test_a_support_user_claims_replies_and_resolves(page, log_in, org, customer,
     page.get_by_role("button", name="Send reply").click()
     expect(page.get_by_test_id("conversation")).to_contain_text("We are sending a technician.")
     expect(page.get_by_test_id("status")).to_have_text("Open")  # the first reply opened it
+    # The properties carry the version the reply left; a status change sent before they show it is refused as stale.
+    version_after_reply = str(Ticket.objects.get(pk=ticket.pk).version)
+    expect(page.get_by_test_id("status-form").locator("input[name=version]")).to_have_value(version_after_reply)
 
     page.get_by_test_id("status-form").get_by_role("combobox").select_option("resolved")
     expect(page.get_by_test_id("status")).to_have_text("Resolved")
