@@ -20,6 +20,7 @@ export DJANGO_SETTINGS_MODULE=crm.settings.production
 export DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(64))')}
 export DJANGO_SECURE_SSL_REDIRECT=0       # no TLS proxy in front: do not redirect http to https
 export DJANGO_ALLOWED_HOSTS=127.0.0.1
+export CACHE_URL=${CACHE_URL:-redis://127.0.0.1:6379/3}   # production needs a shared cache
 export DJANGO_LOG_LEVEL=WARNING
 # 50 connections share 50 users; the default 1200/min per user could answer 429 under a synthetic load.
 export API_THROTTLE_USER=${API_THROTTLE_USER:-1000000/min}

@@ -8,6 +8,14 @@ from .base import *  # noqa: F403
 from .base import SECRET_KEY, env_bool, mailers
 
 DEBUG = False
+# Several workers must share one database and one cache (log-in lockouts, throttles, sessions): the laptop
+# fallbacks (an SQLite file, per-process memory) would start without a word and break both.
+for required in ("DATABASE_URL", "CACHE_URL"):
+    if not os.environ.get(required, "").strip():
+        raise ImproperlyConfigured(
+            f"Set {required}: production needs a shared database (DATABASE_URL, e.g. postgres://…) "
+            "and a shared cache (CACHE_URL, e.g. redis://…)."
+        )
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY to a random string of at least 50 characters.")
 

@@ -44,6 +44,10 @@ PRODUCTION_NAMES = [
 ]
 
 
+# Production refuses to start without a shared database and cache; loading settings connects to neither.
+SHARED_SERVICES = {"DATABASE_URL": "postgres://crm@db.invalid:5432/crm", "CACHE_URL": "redis://cache.invalid:6379/1"}
+
+
 def load_settings(module: str, **environment) -> subprocess.CompletedProcess:
     script = (
         "import json, django; from django.conf import settings; django.setup(); "
@@ -54,8 +58,13 @@ def load_settings(module: str, **environment) -> subprocess.CompletedProcess:
         "values['MIDDLEWARE'] = settings.MIDDLEWARE; "
         "print(json.dumps(values, default=str))"
     )
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "AXES_", "API_"))}
-    env |= {"DJANGO_SETTINGS_MODULE": module, **environment}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "AXES_", "API_")) and key not in {"DATABASE_URL", "CACHE_URL"}
+    }
+    env |= {"DJANGO_SETTINGS_MODULE": module, **SHARED_SERVICES, **environment}
+    env = {key: value for key, value in env.items() if value is not None}  # None: the variable is unset
     return subprocess.run(  # noqa: S603 - our own interpreter
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
     )
@@ -126,6 +135,15 @@ class TestProductionSettings:
         assert values["AXES_FAILURE_LIMIT"] == 7
         assert values["THROTTLE"]["DEFAULT_THROTTLE_RATES"]["user"] == "100/min"
         assert values["PROXY_COUNT"] == values["THROTTLE"]["NUM_PROXIES"] == 1
+
+    @pytest.mark.parametrize("missing", ["DATABASE_URL", "CACHE_URL"])
+    @pytest.mark.parametrize("blank", [None, "", "  "])
+    def test_production_refuses_to_start_without_a_shared_database_and_cache(self, missing, blank):
+        environment = {"DJANGO_SECRET_KEY": secrets.token_urlsafe(64), missing: blank}
+        loaded = load_settings("crm.settings.production", **environment)
+        assert loaded.returncode != 0
+        assert f"Set {missing}" in loaded.stderr
+        assert "ImproperlyConfigured" in loaded.stderr
 
     def test_production_refuses_to_start_without_a_secret(self):
         loaded = load_settings("crm.settings.production")
