@@ -145,6 +145,11 @@ def can_manage_users(user: User) -> bool:
     return user.is_authenticated and user.is_admin
 
 
+def can_set_password(user: User, other: User) -> bool:
+    """A user changes their own password; an admin sets anyone's."""
+    return user.is_authenticated and user.is_active and (user.pk == other.pk or can_manage_users(user))
+
+
 def can_view_team(user: User, team: Team) -> bool:
     scope = staff_scope(user)
     return user.is_admin or team.pk in scope.team_ids | scope.managed_team_ids
