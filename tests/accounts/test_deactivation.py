@@ -244,3 +244,14 @@ def api_patch_password(admin, user, password):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=admin)[0].key}")
     return client.patch(f"/api/v1/users/{user.pk}/", {"password": password}, format="json")
+
+
+def test_a_weak_password_set_by_an_admin_is_400_and_changes_nothing(org, admin, sales_rep):
+    token, session = signed_in(sales_rep)
+    response = api_patch_password(admin, sales_rep, "123")
+    assert response.status_code == 400
+    assert "password" in response.json()
+    sales_rep.refresh_from_db()
+    assert sales_rep.check_password(PASSWORD)
+    assert token.get("/api/v1/me/").status_code == 200
+    assert session.get("/").status_code == 200
