@@ -136,6 +136,20 @@ def teams_visible_to(user: User) -> QuerySet[Team]:
     return Team.objects.filter(pk__in=scope.team_ids | scope.managed_team_ids)
 
 
+def active_users_in_teams_of(user: User) -> QuerySet[User]:
+    """Active users the user stands beside: members and managers of the teams they belong to or
+    manage, and themselves. An admin (who sees every user) stands beside every active user."""
+    if not user.is_authenticated:
+        return User.objects.none()
+    active = User.objects.filter(is_active=True)
+    if user.is_admin:
+        return active
+    team_ids = teams_visible_to(user).values("pk")
+    return active.filter(
+        Q(pk=user.pk) | Q(team_membership__team__in=team_ids) | Q(managed_teams__in=team_ids)
+    ).distinct()
+
+
 def can_view_user(user: User, other: User) -> bool:
     return user.is_admin or other.pk in staff_scope(user).acting_user_ids
 
@@ -143,6 +157,11 @@ def can_view_user(user: User, other: User) -> bool:
 def can_manage_users(user: User) -> bool:
     """Create, change and delete users and teams: admins only."""
     return user.is_authenticated and user.is_admin
+
+
+def can_set_password(user: User, other: User) -> bool:
+    """A user changes their own password; an admin sets anyone's."""
+    return user.is_authenticated and user.is_active and (user.pk == other.pk or can_manage_users(user))
 
 
 def can_view_team(user: User, team: Team) -> bool:

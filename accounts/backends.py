@@ -1,7 +1,9 @@
 """Authentication backends.
 
-RoleModelBackend: Django's model permissions, where a user's role group counts as
-one of their groups (so role membership never needs syncing).
+RoleModelBackend: Django's model permissions, where a user's groups are derived: the
+group of their role (so role membership never needs syncing). Rows in the raw
+user-groups table grant nothing (Django admin no longer edits them); a team's group
+holds grants on records, read from team membership by the access policies.
 
 PolicyBackend: the one answer to `user.has_perm(perm, record)`. Each context registers
 its access policy here; the answer comes from the same rules as its `visible_to`.
@@ -19,9 +21,7 @@ from .roles import role_group_name
 
 class RoleModelBackend(ModelBackend):
     def _get_group_permissions(self, user_obj):
-        from_groups = super()._get_group_permissions(user_obj)
-        from_role = Permission.objects.filter(group__name=role_group_name(user_obj.role))
-        return (from_groups | from_role).distinct()
+        return Permission.objects.filter(group__name=role_group_name(user_obj.role))
 
 
 @dataclass(frozen=True)

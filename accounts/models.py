@@ -29,21 +29,7 @@ class User(AbstractUser):
             self.role = Role.ADMIN
         # Django admin is the admins' tool; no other role reaches it.
         self.is_staff = self.role == Role.ADMIN
-        password_changed = getattr(self, "_password_changed", False) and not self._state.adding
         super().save(*args, **kwargs)
-        if password_changed:
-            from .sessions import revoke_tokens
-
-            revoke_tokens(self)
-        self._password_changed = False
-
-    def set_password(self, raw_password):
-        super().set_password(raw_password)
-        self._password_changed = True
-
-    def set_unusable_password(self):
-        super().set_unusable_password()
-        self._password_changed = True
 
     # A session is valid while its stored hash matches: a new password (Django) or a new
     # generation (logged out elsewhere) ends every other session of the user.

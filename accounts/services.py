@@ -1,5 +1,10 @@
 """Writes to users and teams. Each one checks the invariants of ACCESS.md:
 
+- deactivating a user (and reactivating one) ends every session and revokes every API
+  token of theirs, whichever path does it (API, Django admin): `user_set_active` is the
+  one place; a new password revokes the tokens (`user_set_password`), and Django's
+  session hash ends the other sessions;
+
 - a team's manager has the role `manager`;
 - a team's members have the role matching its kind (sales or support);
 - a sales or support user is a member of at most one team;
@@ -14,7 +19,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from .access import can_manage_users, forget_staff_scope
+from . import sessions
+from .access import can_manage_users, can_set_password, forget_staff_scope
 from .models import Role, Team, TeamKind, TeamMembership, User
 
 USER_FIELDS = ("username", "email", "first_name", "last_name", "role", "is_active")
@@ -88,25 +94,64 @@ def user_update(*, acting_user: User, user: User, password: str | None = None, *
         validate_role_change(user, fields["role"])
     if user.is_superuser and fields.get("role", Role.ADMIN) != Role.ADMIN:
         raise ValidationError({"role": ["A superuser's role is always admin."]})
+    is_active = fields.pop("is_active", None)
     for name, value in fields.items():
         setattr(user, name, value)
-    if password:
-        validate_password_for_field(password, user)
-        user.set_password(password)
-    user.full_clean(exclude=["password"])
+    user.full_clean(exclude=["password", "is_active"])
     user.save()
+    if password:
+        user_set_password(acting_user=acting_user, user=user, password=password)
+    if is_active is not None:
+        user_set_active(acting_user=acting_user, user=user, is_active=is_active)
+    forget_staff_scope(user)
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, acting_user: User, user: User, is_active: bool) -> User:
+    """The one way a user is deactivated or reactivated (API, Django admin, its bulk actions).
+
+    A change either way ends every session and revokes every API token of the user, so
+    reactivation revives nothing from before: the user signs in again. (Ending them at
+    reactivation as well covers a deactivation that bypassed this service.)
+    """
+    _require_admin(acting_user)
+    if not is_active and user.pk == acting_user.pk:
+        raise ValidationError({"is_active": ["You cannot deactivate yourself."]})
+    stored = User.objects.select_for_update().filter(pk=user.pk).values_list("is_active", flat=True).first()
+    user.is_active = is_active
+    user.save(update_fields=["is_active"])
+    if stored != is_active or not is_active:
+        end_sessions_and_tokens(user)
     forget_staff_scope(user)
     return user
 
 
 @transaction.atomic
 def user_deactivate(*, acting_user: User, user: User) -> User:
-    """Users own records, so they are deactivated rather than deleted; their tokens stop working."""
-    _require_admin(acting_user)
-    if user.pk == acting_user.pk:
-        raise ValidationError({"is_active": ["You cannot deactivate yourself."]})
-    user.is_active = False
-    user.save(update_fields=["is_active"])
+    """Users own records, so they are deactivated rather than deleted."""
+    return user_set_active(acting_user=acting_user, user=user, is_active=False)
+
+
+def end_sessions_and_tokens(user: User) -> None:
+    sessions.end_all_sessions(user)
+    sessions.revoke_tokens(user)
+
+
+@transaction.atomic
+def user_set_password(*, acting_user: User, user: User, password: str | None) -> User:
+    """A new password (None: an unusable one) revokes the user's API tokens, so that whoever
+    learned the old one keeps nothing. The new hash also ends the user's sessions (Django);
+    a view keeps the session it was changed in with update_session_auth_hash."""
+    if not can_set_password(acting_user, user):
+        raise PermissionDenied("Only the user or an admin sets a password.")
+    if password is None:
+        user.set_unusable_password()
+    else:
+        validate_password_for_field(password, user)
+        user.set_password(password)
+    user.save(update_fields=["password"])
+    sessions.revoke_tokens(user)
     return user
 
 

@@ -4,11 +4,11 @@
   user's password and `session_generation`, and logging out raises the generation, so
   every other session's hash stops matching (Django then treats it as signed out).
 - A new password changes the hash as well (Django), which ends the other sessions;
-  the session it was changed in is kept (update_session_auth_hash). It also revokes
-  the user's API token, so that whoever learned the old password keeps nothing.
-- A deactivated user's sessions and tokens stop working (Django's and DRF's checks of
-  is_active); an admin revokes a token in Django admin ("Tokens"), a user with
-  DELETE /api/v1/auth/token/.
+  the session it was changed in is kept (update_session_auth_hash). The service that
+  sets it (accounts.services.user_set_password) also revokes the user's API tokens.
+- Deactivating or reactivating a user (accounts.services.user_set_active, the one path)
+  raises the generation and deletes the tokens, so reactivation revives nothing. An
+  admin revokes a token in Django admin ("Tokens"), a user with DELETE /api/v1/auth/token/.
 """
 
 from django.contrib.auth import HASH_SESSION_KEY

@@ -19,8 +19,13 @@ from dataclasses import dataclass
 from django.db.models import Model, QuerySet
 from django.urls import reverse
 
+from accounts.access import active_users_in_teams_of
 from accounts.models import User
 from accounts.policy import Reason
+
+# The one answer to an id the explainer may not be asked about: missing, inactive, outside the
+# asker's teams and unable to view the record, or no id at all. It names nobody.
+NO_SUCH_USER = "No such user among those you may ask about."
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,29 @@ def who_may_view(*, kind: ExplainableKind, record: Model) -> list[UserAccess]:
     """Every active user who may view `record`, with their reasons for each action."""
     users = User.objects.filter(is_active=True).order_by("username", "id")
     return [access for access in explain_access(kind=kind, record=record, users=users) if access.may_view]
+
+
+def askable_users(*, asker: User, viewers: Iterable[UserAccess]) -> list[User]:
+    """Whom `asker` may ask the explainer about (its user picker): the active users in their teams
+    (an admin: every active user) and the active users who may view the record (`viewers`)."""
+    by_pk = {user.pk: user for user in active_users_in_teams_of(asker)}
+    for viewer in viewers:
+        by_pk.setdefault(viewer.user.pk, viewer.user)
+    return sorted(by_pk.values(), key=lambda user: (user.username, user.pk))
+
+
+def askable_user(*, kind: ExplainableKind, record: Model, asker: User, user_id: int | None) -> User | None:
+    """The user `user_id` names, if `asker` may ask about them (see askable_users); None for any other
+    id, exactly as for an id that names nobody."""
+    if user_id is None:
+        return None
+    user = active_users_in_teams_of(asker).filter(pk=user_id).first()
+    if user is not None:
+        return user
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is not None and explain_access(kind=kind, record=record, users=[user])[0].may_view:
+        return user
+    return None
 
 
 def _user_access(kind: ExplainableKind, user: User, reasons: list[Reason]) -> UserAccess:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from accounts.models import Team, User
 
 from .models import ActivityKind, Contact, Customer, ShareLevel
+from .reassignment import NOT_A_MEMBER
 
 
 def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -89,8 +90,13 @@ class ShareForm(forms.Form):
 class TeamReassignForm(forms.Form):
     """Move one member's work to another member of the same team (the service checks who may and who the two are)."""
 
-    from_user = forms.ModelChoiceField(queryset=User.objects.none(), label="Move the work of")
-    to_user = forms.ModelChoiceField(queryset=User.objects.none(), label="To")
+    # Any value that names no member (another team's user, a missing id, no id) gets the API's words.
+    from_user = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="Move the work of", error_messages={"invalid_choice": NOT_A_MEMBER}
+    )
+    to_user = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="To", error_messages={"invalid_choice": NOT_A_MEMBER}
+    )
     kinds = forms.MultipleChoiceField(label="What to move", widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, members, movers, **kwargs):

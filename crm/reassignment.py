@@ -29,6 +29,10 @@ from . import access
 from .audit.bulk import reassign_and_record
 from .models import Customer
 
+# The one answer to a user who is not a member of the team, whatever the reason: another team's
+# user, a user in no team, an id that names nobody, a value that is no id. Nothing tells them apart.
+NOT_A_MEMBER = "Not a member of this team."
+
 
 @dataclass(frozen=True)
 class Mover:
@@ -87,13 +91,20 @@ def _chosen_movers(team: Team, kinds: Iterable[str] | None) -> list[Mover]:
     return [mover for mover in available if mover.kind in kinds]
 
 
+def team_member(team: Team, user_id: int | None) -> User | None:
+    """The member of `team` with this id, or None (for any id that names no member)."""
+    if user_id is None:
+        return None
+    return User.objects.filter(pk=user_id, team_membership__team=team).first()
+
+
 def _check_members(*, team: Team, from_user: User, to_user: User) -> None:
     member_ids = set(team.memberships.values_list("user_id", flat=True))
     errors = {}
     if from_user.pk not in member_ids:
-        errors["from_user"] = [f"Not a member of the team {team}."]
+        errors["from_user"] = [NOT_A_MEMBER]
     if to_user.pk not in member_ids:
-        errors["to_user"] = [f"Not a member of the team {team}."]
+        errors["to_user"] = [NOT_A_MEMBER]
     elif not to_user.is_active:
         errors["to_user"] = ["This user is not active."]
     elif to_user.pk == from_user.pk:

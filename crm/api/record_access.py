@@ -3,7 +3,10 @@
 GET /api/v1/customers/{id}/access/ and /api/v1/tickets/{id}/access/ (any kind the
 contexts register with crm.explainer). Managers and admins who may view the record;
 others get 403 when they may view it, 404 when they may not. ?user=ID explains one
-user (refusals included); without it, every active user who may view the record.
+user (refusals included): an active user in the asker's teams (an admin: any active
+user) or one who may view the record; any other value (missing, inactive, outside,
+not a number) answers one 400 that names nobody. Without it, every active user who may
+view the record.
 """
 
 from drf_spectacular.types import OpenApiTypes
@@ -13,9 +16,14 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
 from crm import access
-from crm.explainer import explain_access, explainable_kind_for_collection, who_may_view
+from crm.explainer import (
+    NO_SUCH_USER,
+    askable_user,
+    explain_access,
+    explainable_kind_for_collection,
+    who_may_view,
+)
 
 from .filtering import as_record_id
 
@@ -51,7 +59,12 @@ class RecordAccessView(APIView):
         operation_id="record_access",
         parameters=[
             OpenApiParameter("collection", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["customers", "tickets"]),
-            OpenApiParameter("user", OpenApiTypes.INT, description="Explain this one user (refusals included)."),
+            OpenApiParameter(
+                "user",
+                OpenApiTypes.INT,
+                description="Explain this one user (refusals included): an active user in your teams, "
+                "or one who may view the record.",
+            ),
         ],
         responses=RecordAccessSerializer,
     )
@@ -63,7 +76,12 @@ class RecordAccessView(APIView):
         if not access.can_explain_access(request.user):
             raise PermissionDenied("Only managers and admins may see who can see a record.")
         if "user" in request.query_params:
-            explained = explain_access(kind=kind, record=record, users=[_asked_user(request.query_params["user"])])
+            asked = askable_user(
+                kind=kind, record=record, asker=request.user, user_id=as_record_id(request.query_params["user"])
+            )
+            if asked is None:
+                raise ValidationError({"user": [NO_SUCH_USER]})
+            explained = explain_access(kind=kind, record=record, users=[asked])
         else:
             explained = who_may_view(kind=kind, record=record)
         return Response(
@@ -74,13 +92,3 @@ class RecordAccessView(APIView):
                 "users": [user_access.as_dict() for user_access in explained],
             }
         )
-
-
-def _asked_user(value: str) -> User:
-    user_id = as_record_id(value)
-    if user_id is None:
-        raise ValidationError({"user": ["A valid user id is required."]})
-    user = User.objects.filter(pk=user_id).first()
-    if user is None:
-        raise ValidationError({"user": ["No such user."]})
-    return user

@@ -15,15 +15,29 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import teams_visible_to
-from accounts.models import User
 from crm import access, reassignment
+from crm.reassignment import NOT_A_MEMBER
 
-NOT_A_MEMBER = "Not a member of this team."
+from .filtering import as_record_id
+
+
+class MemberIdField(serializers.Field):
+    """A user id as given: an id a database can hold, or None for any other value (a string that is
+    no number, zero, negative, too large, a float, a boolean). The view answers None like an id
+    that names no member, so that no value tells a missing user from one outside the team."""
+
+    def to_internal_value(self, data) -> int | None:
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            return None
+        return as_record_id(str(data))
+
+    def to_representation(self, value):
+        return value
 
 
 class TeamReassignSerializer(serializers.Serializer):
-    from_user = serializers.IntegerField(min_value=1)
-    to_user = serializers.IntegerField(min_value=1)
+    from_user = MemberIdField(allow_null=True, help_text="The id of a member of the team.")
+    to_user = MemberIdField(allow_null=True, help_text="The id of a member of the team.")
     kinds = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
 
     def to_internal_value(self, data):
@@ -52,19 +66,10 @@ class TeamReassignView(APIView):
             raise PermissionDenied("Only the team's manager or an admin may move its members' work.")
         serializer = TeamReassignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        moved = reassignment.team_reassign(
-            acting_user=request.user,
-            team=team,
-            from_user=_user(serializer.validated_data["from_user"], "from_user"),
-            to_user=_user(serializer.validated_data["to_user"], "to_user"),
-            kinds=serializer.validated_data.get("kinds"),
-        )
+        given = serializer.validated_data
+        members = {field: reassignment.team_member(team, given[field]) for field in ("from_user", "to_user")}
+        errors = {field: [NOT_A_MEMBER] for field, member in members.items() if member is None}
+        if errors:
+            raise serializers.ValidationError(errors)
+        moved = reassignment.team_reassign(acting_user=request.user, team=team, **members, kinds=given.get("kinds"))
         return Response({"moved": moved})
-
-
-def _user(user_id: int, field: str) -> User:
-    # An id that names no user is answered like one outside the team: nothing tells them apart.
-    user = User.objects.filter(pk=user_id).first()
-    if user is None:
-        raise serializers.ValidationError({field: [NOT_A_MEMBER]})
-    return user

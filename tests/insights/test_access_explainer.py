@@ -121,16 +121,16 @@ def test_a_user_share_names_the_member_whose_grant_the_manager_holds(world, api)
 def test_one_user_is_explained_with_the_reasons_for_refusal(world, api):
     c1 = world.customers["c1"]
     response = api.as_user(world.users["dual_manager"]).get(
-        f"/api/v1/customers/{c1.pk}/access/?user={world.users['rep_y'].pk}"
+        f"/api/v1/customers/{c1.pk}/access/?user={world.users['rep_x2'].pk}"  # in their team
     )
     assert response.status_code == 200
     [entry] = response.json()["users"]
-    assert entry["user"]["username"] == "rep_y"
+    assert entry["user"]["username"] == "rep_x2"
     view = entry["actions"]["view"]
     assert view["allowed"] is False
     assert view["reasons"] == []
     [why] = view["refused_because"]
-    assert why.startswith("No rule allows view for rep_y. Rules checked: Admins may do everything;")
+    assert why.startswith("No rule allows view for rep_x2. Rules checked: Admins may do everything;")
     assert "The owner views, changes and shares" in why
 
 
@@ -218,9 +218,9 @@ def test_the_portal_page_lists_viewers_and_explains_one_user(world, portal):
     for username in ("rep_x1", "dual_manager", "agent_x1", "root"):
         assert f'data-user="{username}"' in html
     assert 'data-user="rep_y"' not in html
-    asked = client.get(f"/access/customer/{c1.pk}/?user={world.users['rep_y'].pk}").content.decode()
+    asked = client.get(f"/access/customer/{c1.pk}/?user={world.users['rep_x2'].pk}").content.decode()
     assert 'data-testid="asked-user"' in asked
-    assert "No rule allows view for rep_y" in asked
+    assert "No rule allows view for rep_x2" in asked
 
 
 @pytest.mark.parametrize(
