@@ -113,3 +113,20 @@ def test_after_the_move_feedback_reads_under_the_new_customer(
     assert on_new == ({feedback["about_ticket"].pk} if "about_ticket" in READERS[reader] else set())
     page = portal.as_user(user).get("/support/feedback/", {"customer": customer.pk}).content.decode()
     assert f'data-feedback-id="{feedback["about_ticket"].pk}"' not in page
+
+
+def test_feedback_cannot_be_set_apart_from_its_ticket(api, portal, admin, ticket, customer, elsewhere, feedback):
+    about_ticket = feedback["about_ticket"]
+    through_api = api.as_user(admin).patch(
+        f"/api/v1/feedback/{about_ticket.pk}/", {"customer": elsewhere.pk}, format="json"
+    )
+    assert through_api.status_code == 400
+    assert set(through_api.json()) == {"ticket"}
+    through_admin = portal.as_user(admin).post(
+        f"/admin/support/feedback/{about_ticket.pk}/change/",
+        {"customer": elsewhere.pk, "ticket": ticket.pk, "rating": 1, "comment": "Moved by hand"},
+    )
+    assert through_admin.status_code == 200  # the form again, with the error
+    assert "This ticket belongs to another customer." in through_admin.content.decode()
+    stored = Feedback.objects.get(pk=about_ticket.pk)
+    assert (stored.customer_id, stored.rating, stored.comment) == (customer.pk, 2, "About the ticket")
