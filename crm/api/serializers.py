@@ -8,6 +8,7 @@ change is based on, and a stale one makes the service answer 409.
 
 from collections.abc import Mapping
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
@@ -88,6 +89,7 @@ def _same(sent, current) -> bool:
     return str(sent) == str(current) if sent is not None and current is not None else sent == current
 
 
+@extend_schema_field({"type": "string", "nullable": True, "readOnly": True})
 class CustomerNameField(serializers.Field):
     """`customer_name` (read-only): the record's customer's name if the reader may view that customer now, else null.
 
@@ -109,6 +111,9 @@ class CustomerNameField(serializers.Field):
             return None
         if getattr(record, VIEWABLE_CUSTOMER_ID, None) != record.customer_id:
             # Not read for this reader, or its customer changed since: ask the policy (one query).
-            viewable = viewable_customer_ids(self.context["request"].user, [record.customer_id])
+            reader = getattr(self.context.get("request"), "user", None)
+            if reader is None:
+                return None  # no reader to ask the policy for: name no customer
+            viewable = viewable_customer_ids(reader, [record.customer_id])
             setattr(record, VIEWABLE_CUSTOMER_ID, record.customer_id if viewable else None)
         return record.customer.name if customer_is_viewable(record) else None
