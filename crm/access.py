@@ -17,7 +17,7 @@ Contacts and activities follow their customer's rules.
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery, Value
 
 from accounts.access import prime_staff_scopes, staff_scope
 from accounts.backends import ObjectPolicy
@@ -306,3 +306,51 @@ def can_view_dashboard(user: User) -> bool:
 def can_explain_access(user: User) -> bool:
     """The access explainer ("Who can see this?"): managers and admins, on records they may view themselves."""
     return can_view_dashboard(user)
+
+
+# Naming a record's customer (ACCESS.md: "A name of a related record ... is shown only to
+# those who may view that record now"). An opportunity, order, ticket or feedback may be
+# visible to someone who may not view its customer (a salesperson's order on a customer
+# since unshared from them): they see the record, never the customer's name. Names are
+# decided at read time through this policy, never taken from stored text.
+CUSTOMER_NOT_VIEWABLE = "a customer you cannot view"
+# The annotation: the row's customer id when the reader may view that customer, else NULL.
+# An id rather than a flag, so that a record whose customer changes after it was read
+# (a PATCH) names no customer on the strength of the old one.
+VIEWABLE_CUSTOMER_ID = "viewable_customer_id"
+
+
+def with_customer_viewable(queryset: QuerySet, user: User, *, field: str = "customer") -> QuerySet:
+    """`queryset` with `viewable_customer_id`: the row's customer if `user` may view it now (a primary-key probe)."""
+    viewable = customers_visible_to(user).filter(pk=OuterRef(f"{field}_id")).values("pk")[:1]
+    return queryset.annotate(**{VIEWABLE_CUSTOMER_ID: Subquery(viewable)})
+
+
+def viewable_customer_ids(user: User, customer_ids) -> set[int]:
+    """Which of `customer_ids` `user` may view now, in one query."""
+    wanted = {pk for pk in customer_ids if pk is not None}
+    if not wanted:
+        return set()
+    return set(customers_visible_to(user).filter(pk__in=wanted).values_list("pk", flat=True))
+
+
+def customer_is_viewable(record, *, field: str = "customer") -> bool:
+    """Whether the reader `record` was read for (with `with_customer_viewable`) may view its customer now."""
+    customer_id = getattr(record, f"{field}_id", None)
+    return customer_id is not None and getattr(record, VIEWABLE_CUSTOMER_ID, None) == customer_id
+
+
+def customer_name_shown(record, *, field: str = "customer") -> str | None:
+    """The name of `record`'s customer as its reader may see it: None without a customer.
+
+    `record` comes from a queryset given `with_customer_viewable` for its reader; without
+    that answer the name is not shown (fail closed).
+    """
+    if getattr(record, f"{field}_id", None) is None:
+        return None
+    return getattr(record, field).name if customer_is_viewable(record, field=field) else CUSTOMER_NOT_VIEWABLE
+
+
+def customer_name_search(user: User, text: str, *, field: str = "customer") -> Q:
+    """Rows whose customer's name contains `text`, among the customers `user` may view (a search names nothing else)."""
+    return Q(**{f"{field}_id__in": customers_visible_to(user).filter(name__icontains=text).values("pk")})

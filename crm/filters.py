@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from .api.filtering import IdFilter
+from .api.filtering import IdFilter, VisibleCustomerFilter
 from .models import Contact, Customer
 
 CUSTOMER_ORDERINGS = ("name", "-name", "created_at", "-created_at", "updated_at", "-updated_at", "id", "-id")
@@ -42,7 +42,7 @@ def search_contacts(queryset, name, value):
 
 class ContactFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method=search_contacts, max_length=200)
-    customer = IdFilter(field_name="customer_id")
+    customer = VisibleCustomerFilter()
 
     class Meta:
         model = Contact

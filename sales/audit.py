@@ -34,7 +34,10 @@ def register() -> None:
     )
     owned = {"customer": "customer", "owner": "user"}
     register_audited_model(AuditedModel(Opportunity, "opportunity", lambda record: record.pk, references=owned))
-    register_audited_model(AuditedModel(Order, "order", lambda order: order.pk, references=owned))
+    # An order's entries once stored "Order 37 for <customer>": named by its id, its customer only by reference.
+    register_audited_model(
+        AuditedModel(Order, "order", lambda order: order.pk, references=owned, named=lambda pk: f"Order #{pk}")
+    )
     register_audited_model(
         AuditedModel(
             OrderLine, "order", lambda line: line.order_id, exclude_fields=("order",), references={"product": "product"}

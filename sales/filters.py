@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import django_filters
 from django.db.models import Q
 
-from crm.api.filtering import IdFilter, as_record_id
+from crm.api.filtering import IdFilter, VisibleCustomerFilter, as_record_id, customer_name_condition
 from crm.dashboard import start_of
 
 from .models import Opportunity, Order, OrderStatus, Product, Stage
@@ -62,10 +62,10 @@ def filter_closed_before(queryset, name, value):
 
 
 class OpportunityFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(method=_search("name", "customer__name"), label="Search", max_length=200)
+    search = django_filters.CharFilter(method="filter_search", label="Search", max_length=200)
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices)
     owner = IdFilter(field_name="owner_id")
-    customer = IdFilter(field_name="customer_id")
+    customer = VisibleCustomerFilter()
     # ?expected_close_after=2026-01-01&expected_close_before=2026-03-31 (both inclusive)
     expected_close = django_filters.DateFromToRangeFilter()
     # ?closed_after=2026-04-01&closed_before=2026-06-30: won or lost within those days (both inclusive)
@@ -76,28 +76,35 @@ class OpportunityFilter(django_filters.FilterSet):
         model = Opportunity
         fields = ["search", "stage", "owner", "customer", "expected_close", "closed_after", "closed_before"]
 
-
-def search_orders(queryset, name, value):
-    value = value.strip().removeprefix("#")
-    if not value:
-        return queryset
-    condition = Q(customer__name__icontains=value)
-    if (order_id := as_record_id(value)) is not None:
-        condition |= Q(pk=order_id)
-    return queryset.filter(condition)
+    def filter_search(self, queryset, name, value):
+        # The customer's name matches only among the customers the reader may view now.
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | customer_name_condition(self, value))
 
 
 class OrderFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(method=search_orders, label="Search", max_length=200)
+    search = django_filters.CharFilter(method="filter_search", label="Search", max_length=200)
     status = django_filters.MultipleChoiceFilter(choices=OrderStatus.choices)
     owner = IdFilter(field_name="owner_id")
-    customer = IdFilter(field_name="customer_id")
+    customer = VisibleCustomerFilter()
     # ?placed_at_after=2026-01-01&placed_at_before=2026-01-31 (whole days, both inclusive)
     placed_at = django_filters.DateFromToRangeFilter()
 
     class Meta:
         model = Order
         fields = ["search", "status", "owner", "customer", "placed_at"]
+
+    def filter_search(self, queryset, name, value):
+        # "#37" names an order; other text a customer, among those the reader may view now.
+        value = value.strip().removeprefix("#")
+        if not value:
+            return queryset
+        condition = customer_name_condition(self, value)
+        if (order_id := as_record_id(value)) is not None:
+            condition |= Q(pk=order_id)
+        return queryset.filter(condition)
 
 
 class ProductFilter(django_filters.FilterSet):

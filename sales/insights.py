@@ -14,6 +14,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
 from accounts.models import Role, Team, TeamKind, User
+from crm.access import with_customer_viewable
 from crm.audit.bulk import reassign_and_record
 from crm.dashboard import (
     Bar,
@@ -289,7 +290,7 @@ def closing_this_month_context(*, user: User, period: Period) -> dict | None:
     if not access.sees_pipeline(user):
         return None
     deals = list(
-        access.opportunities_visible_to(user)
+        with_customer_viewable(access.opportunities_visible_to(user), user)
         .filter(
             owner=user,
             stage__in=OPEN_STAGES,

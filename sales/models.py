@@ -159,7 +159,8 @@ class Order(VersionedRecord):
         constraints = [models.CheckConstraint(condition=models.Q(total__gte=0), name="order_total_not_negative")]
 
     def __str__(self) -> str:
-        return f"Order {self.pk} for {self.customer}"
+        # Never the customer's name: a name is shown through the customer policy, at read time (ACCESS.md).
+        return f"Order #{self.pk}"
 
     @property
     def currency(self) -> str:

@@ -8,6 +8,7 @@ from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Val
 from django.db.models.functions import RowNumber
 
 from accounts.models import User
+from crm.access import with_customer_viewable
 from crm.models import Customer
 
 from .access import opportunities_visible_to, orders_visible_to, products_visible_to
@@ -15,7 +16,8 @@ from .models import CLOSED_STAGES, ZERO, Opportunity, Order, OrderStatus, Produc
 
 
 def opportunity_list(*, user: User) -> QuerySet[Opportunity]:
-    return opportunities_visible_to(user).select_related("customer", "owner")
+    # `viewable_customer_id`: whether the reader may name the customer (crm.access.customer_name_shown).
+    return with_customer_viewable(opportunities_visible_to(user).select_related("customer", "owner"), user)
 
 
 def opportunity_get(*, user: User, opportunity_id) -> Opportunity:
@@ -24,7 +26,7 @@ def opportunity_get(*, user: User, opportunity_id) -> Opportunity:
 
 
 def order_list(*, user: User) -> QuerySet[Order]:
-    return orders_visible_to(user).select_related("customer", "owner")
+    return with_customer_viewable(orders_visible_to(user).select_related("customer", "owner"), user)
 
 
 def order_get(*, user: User, order_id) -> Order:

@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from crm.api.filtering import IdFilter, WholeNumberFilter, as_record_id
+from crm.api.filtering import IdFilter, VisibleCustomerFilter, WholeNumberFilter, as_record_id, customer_name_condition
 from crm.dashboard import start_of
 
 from . import sla
@@ -33,16 +33,6 @@ TICKET_ORDERINGS = (
     "id",
     "-id",
 )
-
-
-def search_tickets(queryset, name, value):
-    value = value.strip()
-    if not value:
-        return queryset
-    condition = Q(subject__icontains=value) | Q(description__icontains=value) | Q(customer__name__icontains=value)
-    if (ticket_id := as_record_id(value)) is not None:
-        condition |= Q(pk=ticket_id)
-    return queryset.filter(condition)
 
 
 def filter_breached(queryset, name, value):
@@ -84,15 +74,15 @@ def filter_responded(queryset, name, value):
 
 
 class TicketFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(method=search_tickets, label="Search", max_length=200)
+    search = django_filters.CharFilter(method="filter_search", label="Search", max_length=200)
     status = django_filters.ChoiceFilter(choices=TicketStatus.choices)
     priority = django_filters.ChoiceFilter(choices=TicketPriority.choices)
     kind = django_filters.ChoiceFilter(choices=TicketKind.choices)
     team = IdFilter(field_name="team_id")
     assignee = IdFilter(field_name="assignee_id")
     unassigned = django_filters.BooleanFilter(method=filter_unassigned)
-    customer = IdFilter(field_name="customer_id")
-    customer_owner = IdFilter(field_name="customer__owner_id", label="Customer's owner")
+    customer = VisibleCustomerFilter()
+    customer_owner = VisibleCustomerFilter(by="owner_id", label="Customer's owner")
     breached = django_filters.BooleanFilter(method=filter_breached, label="SLA breached now")
     unresolved = django_filters.BooleanFilter(method=filter_unresolved, label="New, open or pending")
     breached_after = django_filters.DateFilter(method=filter_breached_after, label="SLA breached on or after")
@@ -119,9 +109,19 @@ class TicketFilter(django_filters.FilterSet):
             "responded",
         ]
 
+    def filter_search(self, queryset, name, value):
+        # The customer's name matches only among the customers the reader may view now.
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q(subject__icontains=value) | Q(description__icontains=value) | customer_name_condition(self, value)
+        if (ticket_id := as_record_id(value)) is not None:
+            condition |= Q(pk=ticket_id)
+        return queryset.filter(condition)
+
 
 class FeedbackFilter(django_filters.FilterSet):
-    customer = IdFilter(field_name="customer_id")
+    customer = VisibleCustomerFilter()
     ticket = IdFilter(field_name="ticket_id")
     rating = WholeNumberFilter(field_name="rating", min_value=1, max_value=5)
     source = django_filters.ChoiceFilter(choices=FeedbackSource.choices)

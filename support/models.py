@@ -8,6 +8,7 @@ is resolved or closed. The rules that involve other rows live in the services.
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -238,6 +239,13 @@ class Feedback(TextRecord):
                 fields=["ticket"], condition=Q(source=FeedbackSource.SURVEY), name="one_survey_answer_per_ticket"
             ),
         ]
+
+    def clean(self) -> None:
+        # Feedback about a ticket is about the ticket's customer (it follows the ticket when it moves):
+        # Django admin's form checks this too.
+        super().clean()
+        if self.ticket_id is not None and self.customer_id is not None and self.ticket.customer_id != self.customer_id:
+            raise ValidationError({"ticket": ["This ticket belongs to another customer."]})
 
     def __str__(self) -> str:
         return f"{self.rating}/5 from {self.customer_id}"

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.access import StaffScope, staff_scope
 from accounts.models import Role, User
+from crm.access import with_customer_viewable
 from crm.models import Customer
 from crm.paging import COUNT_CAP, CappedCount, capped_counts
 
@@ -22,7 +23,8 @@ from .models import UNRESOLVED_STATUSES, Feedback, Ticket, TicketKind, TicketMes
 
 
 def ticket_list(*, user: User) -> QuerySet[Ticket]:
-    return tickets_visible_to(user).select_related("customer", "team", "assignee")
+    # `viewable_customer_id`: whether the reader may name the customer (crm.access.customer_name_shown).
+    return with_customer_viewable(tickets_visible_to(user).select_related("customer", "team", "assignee"), user)
 
 
 def ticket_get(*, user: User, ticket_id) -> Ticket:
@@ -40,7 +42,7 @@ def customer_tickets(*, user: User, customer: Customer, limit: int) -> list[Tick
 
 
 def feedback_list(*, user: User) -> QuerySet[Feedback]:
-    return feedback_visible_to(user).select_related("customer", "ticket", "recorded_by")
+    return with_customer_viewable(feedback_visible_to(user).select_related("customer", "ticket", "recorded_by"), user)
 
 
 def feedback_summary(feedback: QuerySet[Feedback], *, latest: int = COUNT_CAP) -> dict:

@@ -8,6 +8,7 @@ change is based on, and a stale one makes the service answer 409.
 
 from collections.abc import Mapping
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
@@ -86,3 +87,33 @@ def _same(sent, current) -> bool:
     if isinstance(sent, list | dict) or isinstance(current, list | dict):
         return sent == current
     return str(sent) == str(current) if sent is not None and current is not None else sent == current
+
+
+@extend_schema_field({"type": "string", "nullable": True, "readOnly": True})
+class CustomerNameField(serializers.Field):
+    """`customer_name` (read-only): the record's customer's name if the reader may view that customer now, else null.
+
+    `customer` stays the id (v1); the name follows the customer policy at read time
+    (ACCESS.md), so a salesperson whose customer was unshared keeps the id of their
+    order's customer and never learns its name. Lists answer from the selector's
+    `viewable_customer_id`; a record fresh from a service asks the policy once.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True, allow_null=True)
+        kwargs.setdefault("help_text", "The customer's name; null without a customer or one you cannot view.")
+        super().__init__(**kwargs)
+
+    def to_representation(self, record):
+        from crm.access import VIEWABLE_CUSTOMER_ID, customer_is_viewable, viewable_customer_ids
+
+        if record.customer_id is None:
+            return None
+        if getattr(record, VIEWABLE_CUSTOMER_ID, None) != record.customer_id:
+            # Not read for this reader, or its customer changed since: ask the policy (one query).
+            reader = getattr(self.context.get("request"), "user", None)
+            if reader is None:
+                return None  # no reader to ask the policy for: name no customer
+            viewable = viewable_customer_ids(reader, [record.customer_id])
+            setattr(record, VIEWABLE_CUSTOMER_ID, record.customer_id if viewable else None)
+        return record.customer.name if customer_is_viewable(record) else None

@@ -31,8 +31,20 @@ def register() -> None:
     register_reference(ReferenceKind("team", Team, str))
     register_reference(ReferenceKind("group", Group, str))
     register_reference(ReferenceKind("permission", Permission, lambda permission: permission.codename))
-    register_reference(ReferenceKind("customer", Customer, str, visible_to=access.customers_visible_to))
-    register_reference(ReferenceKind("contact", Contact, str, visible_to=access.contacts_visible_to))
+    register_reference(
+        ReferenceKind(
+            "customer",
+            Customer,
+            str,
+            visible_to=access.customers_visible_to,
+            unnamed=access.CUSTOMER_NOT_VIEWABLE,
+        )
+    )
+    register_reference(
+        ReferenceKind(
+            "contact", Contact, str, visible_to=access.contacts_visible_to, unnamed="a contact you cannot view"
+        )
+    )
 
     register_audited_record(
         AuditedRecord(

@@ -32,6 +32,11 @@ class AuditedModel:
     field_labels: dict[str, str] = field(default_factory=dict)  # field name -> how a history names it
     # Whether `user` may see these entries on `record`'s page (None: whoever may view the page).
     shown_to: Callable[[object, Model], bool] | None = None
+    # How an entry names its record when shown, from the record's id (None: the name stored with
+    # the entry). For records whose stored name once named a related record the reader may not
+    # view ("Order 37 for Maple Clinics"): a history names related records only through their
+    # reference kinds, at read time.
+    named: Callable[[int | None], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,7 @@ class ReferenceKind:
     model: type[Model]
     label: Callable[[Model], str]
     visible_to: Callable[[object], QuerySet] | None = None
+    unnamed: str = "a record you cannot see"  # what a reader who may not view the record reads instead
 
 
 _models: dict[type[Model], AuditedModel] = {}

@@ -45,7 +45,7 @@ class HistoryRow:
     via: str
     action: str
     kind: str  # "customer", "contact", ...
-    record: str  # the changed record as it was named then
+    record: str  # the changed record, as it was named then or (AuditedModel.named) by its id
     record_id: int | None
     changes: list[FieldChange]
 
@@ -130,7 +130,7 @@ def _row(entry: AuditEntry, model: type[Model] | None, looked_up) -> HistoryRow:
         via=entry.get_via_display(),
         action=ACTIONS.get(entry.action, "recorded"),
         kind=str(model._meta.verbose_name) if model else entry.content_type.model,
-        record=entry.object_repr,
+        record=spec.named(entry.object_id) if spec is not None and spec.named is not None else entry.object_repr,
         record_id=entry.object_id,
         changes=changes,
     )
@@ -160,7 +160,8 @@ def _shown(model, spec, name, value, written_label, looked_up) -> str:
     if reference is not None:
         if reference.visible_to is None:
             return written_label or f"#{value}"
-        return looked_up.get(reference.kind, {}).get(int(value), UNNAMED) if _is_id(value) else UNNAMED
+        unnamed = reference.unnamed or UNNAMED
+        return looked_up.get(reference.kind, {}).get(int(value), unnamed) if _is_id(value) else unnamed
     model_field = _field(model, name)
     choices = dict(model_field.choices) if model_field is not None and model_field.choices else None
     if choices and value in choices:

@@ -31,7 +31,7 @@ def visible_customer(request, customer_id) -> Customer:
 
 @login_required
 def customer_list(request):
-    customer_filter = CustomerFilter(request.GET, queryset=selectors.customer_list(user=request.user))
+    customer_filter = CustomerFilter(request.GET, queryset=selectors.customer_list(user=request.user), request=request)
     ordering = request.GET.get("ordering", "name")
     if ordering not in CUSTOMER_ORDERINGS:
         ordering = "name"

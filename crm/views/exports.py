@@ -32,7 +32,7 @@ CONTACT_COLUMNS = [
 @login_required
 @require_safe
 def customer_export(request):
-    customer_filter = CustomerFilter(request.GET, queryset=selectors.customer_list(user=request.user))
+    customer_filter = CustomerFilter(request.GET, queryset=selectors.customer_list(user=request.user), request=request)
     if not customer_filter.is_valid():
         return invalid_filters(customer_filter)
     ordering = request.GET.get("ordering", "name")
@@ -44,7 +44,7 @@ def customer_export(request):
 @login_required
 @require_safe
 def contact_export(request):
-    contact_filter = ContactFilter(request.GET, queryset=selectors.contact_list(user=request.user))
+    contact_filter = ContactFilter(request.GET, queryset=selectors.contact_list(user=request.user), request=request)
     if not contact_filter.is_valid():
         return invalid_filters(contact_filter)
     rows = contact_filter.qs.order_by("customer__name", "last_name", "first_name", "id")

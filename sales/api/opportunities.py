@@ -3,7 +3,7 @@
 from rest_framework import serializers, viewsets
 
 from crm.api.permissions import PolicyObjectPermission
-from crm.api.serializers import StrictSerializer
+from crm.api.serializers import CustomerNameField, StrictSerializer
 from sales import access, selectors, services
 from sales.filters import OpportunityFilter
 from sales.models import Opportunity
@@ -15,6 +15,7 @@ OPPORTUNITY_INPUTS = {"customer", "name", "stage", "amount", "expected_close", "
 
 class OpportunitySerializer(StrictSerializer):
     customer = VisibleCustomerField()
+    customer_name = CustomerNameField()
     owner = AssignableOwnerField(required=False)
     probability = serializers.IntegerField(read_only=True, help_text="Percent: the override, else the stage's.")
     currency = serializers.CharField(read_only=True)
@@ -24,6 +25,7 @@ class OpportunitySerializer(StrictSerializer):
         fields = [
             "id",
             "customer",
+            "customer_name",
             "name",
             "stage",
             "amount",

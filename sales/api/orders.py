@@ -5,7 +5,7 @@ from decimal import Decimal
 from rest_framework import serializers, viewsets
 
 from crm.api.permissions import PolicyObjectPermission
-from crm.api.serializers import StrictSerializer
+from crm.api.serializers import CustomerNameField, StrictSerializer
 from sales import access, selectors, services
 from sales.filters import OrderFilter
 from sales.models import MONEY, Order, OrderStatus
@@ -33,6 +33,7 @@ class OrderLineSerializer(StrictNestedSerializer):
 
 class OrderSerializer(StrictSerializer):
     customer = VisibleCustomerField()
+    customer_name = CustomerNameField()
     owner = AssignableOwnerField(required=False)
     status = serializers.ChoiceField(choices=OrderStatus.choices, required=False)
     lines = OrderLineSerializer(many=True, required=False)
@@ -43,6 +44,7 @@ class OrderSerializer(StrictSerializer):
         fields = [
             "id",
             "customer",
+            "customer_name",
             "owner",
             "status",
             "lines",

@@ -35,7 +35,9 @@ def pipeline_board(request):
 
 
 def board_context(request, *, notice: str = "", notice_kind: str = "") -> dict:
-    board_filter = OpportunityFilter(request.GET, queryset=selectors.opportunity_list(user=request.user))
+    board_filter = OpportunityFilter(
+        request.GET, queryset=selectors.opportunity_list(user=request.user), request=request
+    )
     opportunities = board_filter.qs if board_filter.is_valid() else board_filter.queryset.none()
     return {
         "filter": board_filter,

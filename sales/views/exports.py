@@ -6,7 +6,8 @@ Only the rows the user may view; the opportunity export does not exist for suppo
 from django.contrib.auth.decorators import login_required
 from django.views.decorators.http import require_safe
 
-from crm.exports import column, csv_response, invalid_filters
+from crm.access import customer_name_shown
+from crm.exports import Column, column, csv_response, invalid_filters
 from sales import selectors
 from sales.filters import OPPORTUNITY_ORDERINGS, ORDER_ORDERINGS, OpportunityFilter, OrderFilter
 
@@ -16,7 +17,7 @@ OPPORTUNITY_COLUMNS = [
     column("id"),
     column("name"),
     column("customer", "customer_id"),
-    column("customer_name", "customer.name"),
+    Column("customer_name", customer_name_shown),
     column("stage"),
     column("amount"),
     column("probability"),
@@ -28,7 +29,7 @@ OPPORTUNITY_COLUMNS = [
 ORDER_COLUMNS = [
     column("id"),
     column("customer", "customer_id"),
-    column("customer_name", "customer.name"),
+    Column("customer_name", customer_name_shown),
     column("status"),
     column("total"),
     column("placed_at"),
@@ -42,7 +43,9 @@ ORDER_COLUMNS = [
 @require_safe
 def opportunity_export(request):
     require_pipeline(request)
-    opportunity_filter = OpportunityFilter(request.GET, queryset=selectors.opportunity_list(user=request.user))
+    opportunity_filter = OpportunityFilter(
+        request.GET, queryset=selectors.opportunity_list(user=request.user), request=request
+    )
     if not opportunity_filter.is_valid():
         return invalid_filters(opportunity_filter)
     rows, _ = filtered_rows(
@@ -54,7 +57,7 @@ def opportunity_export(request):
 @login_required
 @require_safe
 def order_export(request):
-    order_filter = OrderFilter(request.GET, queryset=selectors.order_list(user=request.user))
+    order_filter = OrderFilter(request.GET, queryset=selectors.order_list(user=request.user), request=request)
     if not order_filter.is_valid():
         return invalid_filters(order_filter)
     rows, _ = filtered_rows(request, order_filter, orderings=ORDER_ORDERINGS, default_ordering="-created_at")

@@ -21,7 +21,9 @@ STALE_MESSAGE = "Someone else changed this opportunity while you were editing it
 @login_required
 def opportunity_list(request):
     require_pipeline(request)
-    opportunity_filter = OpportunityFilter(request.GET, queryset=selectors.opportunity_list(user=request.user))
+    opportunity_filter = OpportunityFilter(
+        request.GET, queryset=selectors.opportunity_list(user=request.user), request=request
+    )
     context = filtered_page(
         request, opportunity_filter, orderings=OPPORTUNITY_ORDERINGS, default_ordering="-updated_at"
     ) | {"can_create": access.can_create_opportunity(request.user)}

@@ -39,7 +39,7 @@ TRANSITION_LABELS = {
 
 @login_required
 def order_list(request):
-    order_filter = OrderFilter(request.GET, queryset=selectors.order_list(user=request.user))
+    order_filter = OrderFilter(request.GET, queryset=selectors.order_list(user=request.user), request=request)
     context = filtered_page(request, order_filter, orderings=ORDER_ORDERINGS, default_ordering="-created_at") | {
         "can_create": access.can_create_order(request.user),
     }

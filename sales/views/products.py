@@ -11,7 +11,7 @@ from .lookup import filtered_page
 
 @login_required
 def product_list(request):
-    product_filter = ProductFilter(request.GET, queryset=selectors.product_list(user=request.user))
+    product_filter = ProductFilter(request.GET, queryset=selectors.product_list(user=request.user), request=request)
     context = filtered_page(request, product_filter, orderings=PRODUCT_ORDERINGS, default_ordering="name") | {
         "can_manage": access.can_manage_products(request.user),
     }

@@ -4,7 +4,7 @@ from rest_framework import serializers, viewsets
 
 from crm.access import customers_visible_to
 from crm.api.permissions import PolicyObjectPermission
-from crm.api.serializers import StrictSerializer
+from crm.api.serializers import CustomerNameField, StrictSerializer
 
 from .. import access, selectors
 from ..filters import FeedbackFilter
@@ -24,12 +24,23 @@ class VisibleTicketField(serializers.PrimaryKeyRelatedField):
 
 class FeedbackSerializer(StrictSerializer):
     customer = VisibleCustomerField(required=False)
+    customer_name = CustomerNameField()
     ticket = VisibleTicketField(required=False, allow_null=True)
     rating = serializers.IntegerField(min_value=1, max_value=5)
 
     class Meta:
         model = Feedback
-        fields = ["id", "customer", "ticket", "rating", "comment", "source", "recorded_by", "created_at"]
+        fields = [
+            "id",
+            "customer",
+            "customer_name",
+            "ticket",
+            "rating",
+            "comment",
+            "source",
+            "recorded_by",
+            "created_at",
+        ]
         read_only_fields = ["id", "source", "recorded_by", "created_at"]
         validators = []  # the one-survey-answer constraint concerns survey answers, which the API does not take
 

@@ -6,7 +6,7 @@ from rest_framework import mixins, serializers, viewsets
 from accounts.models import Role, User
 from crm.access import contacts_visible_to, customers_visible_to
 from crm.api.permissions import PolicyObjectPermission
-from crm.api.serializers import StrictSerializer
+from crm.api.serializers import CustomerNameField, StrictSerializer
 
 from .. import access, selectors
 from ..filters import TICKET_ORDERINGS, TicketFilter
@@ -40,6 +40,7 @@ class SupportUserField(serializers.PrimaryKeyRelatedField):
 
 class TicketSerializer(StrictSerializer):
     customer = VisibleCustomerField()
+    customer_name = CustomerNameField()
     contact = VisibleContactField(required=False, allow_null=True)
     team = SupportTeamField(required=False)
     assignee = SupportUserField(required=False, allow_null=True)
@@ -49,6 +50,7 @@ class TicketSerializer(StrictSerializer):
         fields = [
             "id",
             "customer",
+            "customer_name",
             "contact",
             "subject",
             "description",

@@ -16,7 +16,7 @@ from crm.models import Contact, Customer
 from crm.versions import lock_for_change, save_new_version
 
 from .. import access, sla, tasks
-from ..models import FINISHED_STATUSES, Ticket, TicketKind, TicketMessage, TicketPriority, TicketStatus
+from ..models import FINISHED_STATUSES, Feedback, Ticket, TicketKind, TicketMessage, TicketPriority, TicketStatus
 
 TICKET_FIELDS = frozenset(
     {"customer", "contact", "subject", "description", "kind", "priority", "status", "team", "assignee"}
@@ -169,6 +169,9 @@ def _apply_customer_and_contact(acting_user: User, ticket: Ticket, changes: dict
         ticket.customer = customer
         if "contact" not in changes and ticket.contact_id is not None:
             ticket.contact = None  # the old contact belongs to the old customer
+        # Feedback about the ticket follows it, in this transaction: it is about the new customer now,
+        # and nobody who loses the ticket keeps reading its ratings under the old customer.
+        Feedback.objects.filter(ticket_id=ticket.pk).update(customer=customer)
     if "contact" in changes:
         _check_contact(changes["contact"], ticket.customer)
         ticket.contact = changes["contact"]

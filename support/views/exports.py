@@ -8,7 +8,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from crm.exports import column, csv_response, invalid_filters
+from crm.access import customer_name_shown
+from crm.exports import Column, column, csv_response, invalid_filters
 
 from .. import selectors
 from ..filters import TICKET_ORDERINGS, FeedbackFilter, TicketFilter
@@ -17,7 +18,7 @@ TICKET_COLUMNS = [
     column("id"),
     column("subject"),
     column("customer", "customer_id"),
-    column("customer_name", "customer.name"),
+    Column("customer_name", customer_name_shown),
     column("kind"),
     column("priority"),
     column("status"),
@@ -33,7 +34,7 @@ FEEDBACK_COLUMNS = [
     column("id"),
     column("created_at"),
     column("customer", "customer_id"),
-    column("customer_name", "customer.name"),
+    Column("customer_name", customer_name_shown),
     column("ticket", "ticket_id"),
     column("rating"),
     column("comment"),
@@ -49,7 +50,7 @@ def queue_export(request, queue_key):
     if queue is None:
         raise Http404("No such queue.")
     tickets = selectors.queue_tickets(user=request.user, queue=queue, now=timezone.now())
-    ticket_filter = TicketFilter(request.GET, queryset=tickets)
+    ticket_filter = TicketFilter(request.GET, queryset=tickets, request=request)
     if not ticket_filter.is_valid():
         return invalid_filters(ticket_filter)
     default_ordering = "-created_at" if queue.key == "all" else "sla_due_at"
@@ -63,7 +64,7 @@ def queue_export(request, queue_key):
 @login_required
 @require_safe
 def feedback_export(request):
-    feedback_filter = FeedbackFilter(request.GET, queryset=selectors.feedback_list(user=request.user))
+    feedback_filter = FeedbackFilter(request.GET, queryset=selectors.feedback_list(user=request.user), request=request)
     if not feedback_filter.is_valid():
         return invalid_filters(feedback_filter)
     rows = feedback_filter.qs.order_by("-created_at", "-id")

@@ -24,7 +24,7 @@ PAGE_SIZE = 25
 
 @login_required
 def feedback_list(request):
-    feedback_filter = FeedbackFilter(request.GET, queryset=selectors.feedback_list(user=request.user))
+    feedback_filter = FeedbackFilter(request.GET, queryset=selectors.feedback_list(user=request.user), request=request)
     feedback = feedback_filter.qs if feedback_filter.is_valid() else Feedback.objects.none()
     context = {
         "filter": feedback_filter,

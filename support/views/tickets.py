@@ -51,7 +51,9 @@ def queue(request, queue_key):
         raise Http404("No such queue.")
     now = timezone.now()
     ticket_filter = TicketFilter(
-        request.GET, queryset=selectors.queue_tickets(user=request.user, queue=current, now=now)
+        request.GET,
+        queryset=selectors.queue_tickets(user=request.user, queue=current, now=now),
+        request=request,
     )
     default_ordering = "-created_at" if current.key == "all" else "sla_due_at"
     ordering = request.GET.get("ordering", default_ordering)

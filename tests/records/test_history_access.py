@@ -102,7 +102,7 @@ def test_a_customer_the_viewer_may_not_see_is_not_named(api, ticket, support_rep
     assert moved.status_code == 200
     rows = api.as_user(other_rep).get(f"/api/v1/history/ticket/{ticket.pk}/").json()["results"]
     (change,) = [c for c in rows[0]["changes"] if c["field"] == "customer"]
-    assert (change["old"], change["new"]) == ("a record you cannot see", "Secret Co")
+    assert (change["old"], change["new"]) == ("a customer you cannot view", "Secret Co")
     seen_by_support = api.as_user(support_rep).get(f"/api/v1/history/ticket/{ticket.pk}/").json()["results"]
     (change,) = [c for c in seen_by_support[0]["changes"] if c["field"] == "customer"]
     assert (change["old"], change["new"]) == ("Customer C", "Secret Co")
