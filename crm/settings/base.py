@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "crm.middleware.HistoryChangedMiddleware",
     "axes.middleware.AxesMiddleware",
     # Last, so that its process_exception runs first: a lost database answers 503, not 500.
     "crm.middleware.DatabaseUnavailableMiddleware",
