@@ -161,3 +161,21 @@ def test_the_tickets_history_follows_claim_reply_and_status(page, log_in, org, s
     assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.RESOLVED
     expect(page.get_by_test_id("request-problem")).to_have_count(0)
     assert page.csp_violations == []
+
+
+def test_a_list_filter_follows_its_own_fields(page, log_in, org, sales_rep, password):
+    customer = CustomerFactory(name="Acme", owner=sales_rep)
+    OpportunityFactory(customer=customer, name="Early deal", stage=Stage.PROSPECTING)
+    OpportunityFactory(customer=customer, name="Late deal", stage=Stage.NEGOTIATION)
+    log_in(sales_rep, password)
+    page.goto("/sales/opportunities/")
+    table = page.get_by_test_id("opportunity-table")
+    expect(table).to_contain_text("Early deal")
+
+    page.get_by_label("Stage").select_option(label="Negotiation")
+    expect(table).not_to_contain_text("Early deal")
+    expect(table).to_contain_text("Late deal")
+
+    page.get_by_label("Search").fill("nothing like it")
+    expect(table).not_to_contain_text("Late deal")
+    assert page.csp_violations == []
