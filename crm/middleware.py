@@ -15,12 +15,15 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views import defaults
+from django_htmx.http import trigger_client_event
 
 logger = logging.getLogger("crm.database")
 
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 10
 API_PREFIX = "/api/"
+HISTORY_CHANGED_EVENT = "history-changed"
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
 UNAVAILABLE_DETAIL = "The service cannot reach its database just now; nothing was changed. Try again in a moment."
 SERVER_ERROR_DETAIL = "Something went wrong on our side; the error was logged."
 
@@ -60,3 +63,23 @@ def server_error(request, template_name="500.html"):
     if is_api_request(request):
         return JsonResponse({"detail": SERVER_ERROR_DETAIL}, status=500)
     return defaults.server_error(request, template_name=template_name)
+
+
+class HistoryChangedMiddleware:
+    """Every answer to an htmx write tells its page `HX-Trigger: history-changed`.
+
+    The History panel of a record's page ({% audit_trail %}, templates/crm/_audit_trail.html)
+    listens for it on the body and reloads, so a claim, a reply, a status change or a new
+    order line made on the page shows in its history at once. Refusals and conflicts (4xx)
+    tell it too: the panel then shows the change that won. Server errors do not.
+    Listed after django-htmx's middleware, which sets `request.htmx`.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "htmx", False) and request.method not in READS and response.status_code < 500:
+            trigger_client_event(response, HISTORY_CHANGED_EVENT)
+        return response

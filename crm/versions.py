@@ -19,3 +19,15 @@ def save_new_version(record, *, exclude_from_validation=None) -> None:
     record.full_clean(exclude=exclude_from_validation)
     record.version += 1
     record.save()
+
+
+def other_changer_name(record, *, reader) -> str | None:
+    """Whom a stale change may name as the one who changed `record` first: someone other than `reader`.
+
+    None when nobody is recorded, or when the last change was the reader's own (an earlier request
+    of theirs, another tab): a conflict never tells its reader that they themselves got in the way.
+    """
+    changer = record.updated_by
+    if changer is None or changer.pk == reader.pk:
+        return None
+    return changer.display_name

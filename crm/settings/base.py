@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "crm.middleware.HistoryChangedMiddleware",
     "axes.middleware.AxesMiddleware",
     # Last, so that its process_exception runs first: a lost database answers 503, not 500.
     "crm.middleware.DatabaseUnavailableMiddleware",
@@ -94,6 +95,17 @@ DATABASES = {
 PG_OPTIONS = os.environ.get("DATABASE_PG_OPTIONS", "-c jit=off").strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PG_OPTIONS:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = PG_OPTIONS
+# The embedded SQLite default serves a few users at once without "database is locked": readers never wait
+# for the writer (WAL), a writer waits its turn for up to 20 s (the busy timeout), and every transaction
+# takes the write lock when it begins (IMMEDIATE). A deferred transaction that reads and then must upgrade
+# to write while another one writes fails at once, whatever the timeout: two portal POSTs to one page did.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS | DATABASES["default"].get("OPTIONS", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

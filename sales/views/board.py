@@ -1,9 +1,9 @@
 """The pipeline board: a column per stage with its total; a card dropped on a column moves it.
 
 The move is an htmx POST carrying the version the card showed. The answer is the
-board fragment: at once with both column totals changed, or, when someone else
-changed the card first, a 409 with the current board and who changed it (nothing
-is overwritten).
+board fragment: at once with both column totals changed, or, when the card changed
+since the board was drawn, a 409 with the current board and who changed it, unless
+that was the mover themselves (nothing is overwritten).
 """
 
 from django.contrib.auth.decorators import login_required
@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from crm.errors import StaleVersion
+from crm.versions import other_changer_name
 from sales import access, selectors, services
 from sales.filters import OpportunityFilter
 from sales.forms import MoveForm
@@ -82,8 +83,9 @@ def _changed_meanwhile(request, opportunity_id) -> str:
         current = visible_opportunity(request, opportunity_id)
     except Http404:
         return "Someone changed this opportunity since you loaded the board; it is no longer yours to see."
-    who = current.updated_by.display_name if current.updated_by else "Someone"
+    who = other_changer_name(current, reader=request.user)
+    changed = f"{who} changed “{current.name}”" if who else f"“{current.name}” changed"
     return (
-        f"{who} changed “{current.name}” since you loaded the board (it is now in {current.get_stage_display()}). "
+        f"{changed} since you loaded the board (it is now in {current.get_stage_display()}). "
         "The board shows the current state; your move was not saved."
     )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from crm.access import customers_visible_to
 from crm.errors import StaleVersion
 from crm.forms import apply_service_errors
+from crm.versions import other_changer_name
 from sales import access, selectors, services
 from sales.filters import ORDER_ORDERINGS, OrderFilter
 from sales.forms import (
@@ -29,7 +30,7 @@ from sales.models import ORDER_TRANSITIONS, OrderStatus
 
 from .lookup import filtered_page, visible_order
 
-STALE_MESSAGE = "{who} changed this order meanwhile; this is the current order. Your change was not saved."
+STALE_MESSAGE = "{changed} meanwhile; this is the current order. Your change was not saved."
 TRANSITION_LABELS = {
     OrderStatus.PLACED: "Place order",
     OrderStatus.SHIPPED: "Mark as shipped",
@@ -128,8 +129,9 @@ def _run_order_change(request, order_id, change, form):
         change(order, form.cleaned_data["version"], form.cleaned_data)
     except StaleVersion:
         current = visible_order(request, order_id)
-        who = current.updated_by.display_name if current.updated_by else "Someone"
-        return _editor_answer(request, order_id, status=409, notice=STALE_MESSAGE.format(who=who))
+        who = other_changer_name(current, reader=request.user)
+        changed = f"{who} changed this order" if who else "This order changed"
+        return _editor_answer(request, order_id, status=409, notice=STALE_MESSAGE.format(changed=changed))
     except ValidationError as error:
         return _editor_answer(request, order_id, status=400, notice=" ".join(error.messages))
     return _editor_answer(request, order_id)

@@ -1,6 +1,7 @@
 // The pipeline board's drag and drop (HTML5). Dropping a card on another stage's column
-// posts the move through htmx with the version the card showed; the server answers with
-// the whole board (new column totals), or a 409 board naming who changed the card first.
+// sets the card's stage menu, whose form posts the move through htmx with the version the
+// card showed; the server answers with the whole board (new column totals), or a 409 board
+// naming who changed the card first (unless that was the mover).
 (function () {
   "use strict";
   var dragged = null;
@@ -59,11 +60,11 @@
       return;
     }
     column.querySelector(".cards").prepend(card); // shown at once; the answer redraws the board
-    window.htmx.ajax("POST", card.dataset.moveUrl + boardQuery(), {
-      target: "#board",
-      swap: "outerHTML",
-      values: { stage: column.dataset.stage, version: card.dataset.version },
-    });
+    // The drop moves the card as its stage menu does: through the card's own form, so that a drop
+    // made while another move is in flight waits for it and then carries the version it left.
+    var menu = card.querySelector("select[name=stage]");
+    menu.value = column.dataset.stage;
+    menu.dispatchEvent(new Event("change", { bubbles: true }));
   });
 
   function boardQuery() {
