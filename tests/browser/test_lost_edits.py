@@ -151,11 +151,19 @@ def test_the_tickets_history_follows_claim_reply_and_status(page, log_in, org, s
     page.get_by_role("button", name="Send reply").click()
     expect(history.locator('tr[data-field="status"]').first).to_contain_text(re.compile("open", re.IGNORECASE))
 
-    # Sent at once, without waiting for the reply's answer to show: it waits its turn, then carries
-    # the version the reply left.
+    page.get_by_test_id("status-form").get_by_role("combobox").select_option("pending")
+    expect(page.get_by_test_id("status")).to_contain_text("Pending")
+    expect(history.locator('tr[data-field="status"]').first).to_contain_text(re.compile("pending", re.IGNORECASE))
+
+    # A reply, then at once a status, without waiting for the reply's answer: the status waits its
+    # turn, then carries the version the reply left; both land, and the history shows the status.
+    page.get_by_label("Reply to the customer").fill("Fixed, we think.")
+    page.get_by_role("button", name="Send reply").click()
     page.get_by_test_id("status-form").get_by_role("combobox").select_option("resolved")
     expect(page.get_by_test_id("status")).to_have_text("Resolved")
+    expect(page.get_by_test_id("conversation")).to_contain_text("Fixed, we think.")
     expect(history.locator('tr[data-field="status"]').first).to_contain_text(re.compile("resolved", re.IGNORECASE))
+    expect(page.get_by_test_id("ticket-error")).to_have_count(0)
 
     assert page.evaluate("window.loadedOnce") is True
     assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.RESOLVED
