@@ -50,7 +50,8 @@
 
   document.addEventListener("drop", function (event) {
     var column = columnAt(event.target);
-    var card = dragged;
+    // The board may have been redrawn during the drag (the answer to an earlier move): move the card as drawn now.
+    var card = dragged && !dragged.isConnected ? document.getElementById(dragged.id) : dragged;
     if (!column || !card) {
       return;
     }

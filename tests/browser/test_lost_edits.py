@@ -5,11 +5,13 @@ A request that fails is shown in a banner, and what the user asked for after it 
 behind their back."""
 
 import re
+import threading
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
+from sales import services as sales_services
 from sales.models import Opportunity, Order, OrderStatus, Stage
 from support.models import Ticket, TicketStatus
 from tests.factories import CustomerFactory
@@ -151,11 +153,19 @@ def test_the_tickets_history_follows_claim_reply_and_status(page, log_in, org, s
     page.get_by_role("button", name="Send reply").click()
     expect(history.locator('tr[data-field="status"]').first).to_contain_text(re.compile("open", re.IGNORECASE))
 
-    # Sent at once, without waiting for the reply's answer to show: it waits its turn, then carries
-    # the version the reply left.
+    page.get_by_test_id("status-form").get_by_role("combobox").select_option("pending")
+    expect(page.get_by_test_id("status")).to_contain_text("Pending")
+    expect(history.locator('tr[data-field="status"]').first).to_contain_text(re.compile("pending", re.IGNORECASE))
+
+    # A reply, then at once a status, without waiting for the reply's answer: the status waits its
+    # turn, then carries the version the reply left; both land, and the history shows the status.
+    page.get_by_label("Reply to the customer").fill("Fixed, we think.")
+    page.get_by_role("button", name="Send reply").click()
     page.get_by_test_id("status-form").get_by_role("combobox").select_option("resolved")
     expect(page.get_by_test_id("status")).to_have_text("Resolved")
+    expect(page.get_by_test_id("conversation")).to_contain_text("Fixed, we think.")
     expect(history.locator('tr[data-field="status"]').first).to_contain_text(re.compile("resolved", re.IGNORECASE))
+    expect(page.get_by_test_id("ticket-error")).to_have_count(0)
 
     assert page.evaluate("window.loadedOnce") is True
     assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.RESOLVED
@@ -179,3 +189,33 @@ def test_a_list_filter_follows_its_own_fields(page, log_in, org, sales_rep, pass
     page.get_by_label("Search").fill("nothing like it")
     expect(table).not_to_contain_text("Late deal")
     assert page.csp_violations == []
+
+
+def test_a_drag_made_while_the_menu_move_is_in_flight_waits_for_it(page, log_in, org, sales_rep, password, monkeypatch):
+    customer = CustomerFactory(name="Acme", owner=sales_rep)
+    card = OpportunityFactory(customer=customer, name="Fleet deal", stage=Stage.QUALIFICATION)
+    log_in(sales_rep, password)
+    page.goto("/sales/pipeline/")
+    answers = record_answers(page)
+    # The first move waits in the server until the drag is over, so the drag is made while it is in flight.
+    drag_done = threading.Event()
+    real_move = sales_services.opportunity_move
+
+    def held_move(**kwargs):
+        if kwargs["stage"] == Stage.PROPOSAL:
+            drag_done.wait(timeout=10)
+        return real_move(**kwargs)
+
+    monkeypatch.setattr(sales_services, "opportunity_move", held_move)
+
+    page.get_by_label("Move Fleet deal to stage").select_option("proposal")
+    page.get_by_test_id(f"card-{card.pk}").drag_to(page.get_by_test_id("column-won"))
+    expect(page.get_by_test_id("column-won").get_by_test_id(f"card-{card.pk}")).to_be_visible()  # shown at once
+    drag_done.set()
+
+    expect(page.get_by_test_id("column-won").get_by_test_id(f"card-{card.pk}")).to_have_attribute("data-version", "3")
+    card.refresh_from_db()
+    assert (card.stage, card.version) == (Stage.WON, 3)
+    assert [status for method, url, status in answers if "/stage/" in url] == [200, 200]
+    expect(page.get_by_test_id("board-notice")).to_have_count(0)
+    expect(page.get_by_test_id("request-problem")).to_have_count(0)
