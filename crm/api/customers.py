@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import MethodNotAllowed, NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -183,27 +183,31 @@ class CustomerGrantSerializer(serializers.Serializer):
     revocable = serializers.BooleanField()
 
 
-class CustomerGrantsView(APIView):
-    """Every grant on a customer (shares and admins' grants), for those who may share it (others: 403/404).
-    DELETE `/grants/{id}/` revokes one, as removing a share does (409 when the users own records on it)."""
+def customer_for_grants(request, customer_pk) -> Customer:
+    """The customer whose grants are asked for: 404 unless the user may view it, 403 unless they may share it."""
+    customer = get_object_or_404(selectors.customer_list(user=request.user), pk=customer_pk)
+    if not access.can_share_customer(request.user, customer):
+        raise PermissionDenied("Only the owner, the owner's manager or an admin may see and change its grants.")
+    return customer
 
-    def customer(self, request, customer_pk) -> Customer:
-        customer = get_object_or_404(selectors.customer_list(user=request.user), pk=customer_pk)
-        if not access.can_share_customer(request.user, customer):
-            raise PermissionDenied("Only the owner, the owner's manager or an admin may see and change its grants.")
-        return customer
+
+class CustomerGrantListView(APIView):
+    """Every grant on a customer (shares and admins' grants), for those who may share it (others: 403/404)."""
 
     @extend_schema(responses={200: CustomerGrantSerializer(many=True)})
-    def get(self, request, customer_pk, grant_id=None):
-        if grant_id is not None:
-            raise MethodNotAllowed("GET")
-        customer = self.customer(request, customer_pk)
+    def get(self, request, customer_pk):
+        customer = customer_for_grants(request, customer_pk)
         grants = selectors.customer_grants(user=request.user, customer=customer)
         return Response({"results": CustomerGrantSerializer(grants, many=True).data, "next": None})
 
+
+class CustomerGrantView(APIView):
+    """Revokes one grant (`user-<id>` or `team-<id>`), as removing a share does: 409 when the users who lose
+    the customer own records on it, unless `?reassign_to=<the owner>` or `?keep=true`."""
+
     @extend_schema(parameters=[*UNSHARE_PARAMETERS], responses={204: None})
-    def delete(self, request, customer_pk, grant_id=None):
-        customer = self.customer(request, customer_pk)
+    def delete(self, request, customer_pk, grant_id):
+        customer = customer_for_grants(request, customer_pk)
         grant = selectors.customer_grant_get(customer=customer, grant_id=grant_id)
         if grant is None:
             raise NotFound()
