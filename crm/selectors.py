@@ -13,10 +13,9 @@ from .access import (
     CODENAME_OF_LEVEL,
     GRANTABLE_CODENAMES,
     activities_visible_to,
-    can_revoke_grant,
-    can_revoke_share,
     contacts_visible_to,
     customers_visible_to,
+    share_levels_grantable_by,
 )
 from .models import (
     Activity,
@@ -84,18 +83,20 @@ class CustomerGrant:
 
 
 def customer_grants(*, user: User, customer: Customer) -> list[CustomerGrant]:
-    """Every grant on `customer` (shares and admins' grants): who, what, since when, by whom; two queries."""
+    """Every grant on `customer` (shares and admins' grants): who, what, since when, by whom, and whether
+    `user` may revoke it (what they could have made). A fixed number of queries, whatever the grants."""
     related = ("permission", "granted_by", "share", "share__shared_by")
     user_grants = CustomerUserObjectPermission.objects.filter(content_object=customer).select_related("user", *related)
     team_grants = CustomerGroupObjectPermission.objects.filter(content_object=customer).select_related(
         "group__team", *related
     )
-    rows = [_grant_row(user, customer, grant, "user") for grant in user_grants]
-    rows += [_grant_row(user, customer, grant, "team") for grant in team_grants]
+    levels = share_levels_grantable_by(user, customer)
+    rows = [_grant_row(user, levels, grant, "user") for grant in user_grants]
+    rows += [_grant_row(user, levels, grant, "team") for grant in team_grants]
     return sorted(rows, key=lambda row: (row.granted_at, row.id))
 
 
-def _grant_row(user: User, customer: Customer, grant, holder_type: str) -> CustomerGrant:
+def _grant_row(user: User, levels: list[str], grant, holder_type: str) -> CustomerGrant:
     codename = grant.permission.codename
     share = getattr(grant, "share", None)  # a reverse one-to-one: None when the grant backs no share
     if holder_type == "user":
@@ -104,7 +105,9 @@ def _grant_row(user: User, customer: Customer, grant, holder_type: str) -> Custo
         team = getattr(grant.group, "team", None)
         holder_id, team_id, holder_name = None, team.pk if team else None, team.name if team else grant.group.name
     granted_by = share.shared_by if share is not None else grant.granted_by
-    revocable = can_revoke_share(user, share) if share is not None else can_revoke_grant(user, codename, customer)
+    level = LEVEL_OF_CODENAME.get(codename)
+    # as can_revoke_share and can_revoke_grant decide, with the levels `user` may give read once
+    revocable = (share.level if share is not None else level) in levels if level else user.is_admin
     return CustomerGrant(
         id=f"{holder_type}-{grant.pk}",
         holder_type=holder_type,
@@ -113,7 +116,7 @@ def _grant_row(user: User, customer: Customer, grant, holder_type: str) -> Custo
         holder_name=holder_name,
         permission=codename,
         what=GRANT_WORDS.get(codename, codename),
-        level=LEVEL_OF_CODENAME.get(codename),
+        level=level,
         share_id=share.pk if share is not None else None,
         admin_only=share is None and (codename in ADMIN_ONLY_CODENAMES or codename not in GRANTABLE_CODENAMES),
         granted_at=share.created_at if share is not None else grant.granted_at,

@@ -227,3 +227,42 @@ def test_a_grant_on_another_customer_is_404(api, customer, sales_rep, other_rep,
     response = api.as_user(sales_rep).delete(f"/api/v1/customers/{customer.pk}/grants/user-{grant.pk}/")
     assert response.status_code == 404
     assert CustomerUserObjectPermission.objects.filter(pk=grant.pk).exists()
+
+
+def test_the_grants_list_does_not_grow_its_queries_with_its_rows(api, portal, customer, sales_rep):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UserFactory
+
+    def counts():
+        with CaptureQueriesContext(connection) as api_queries:
+            assert api.as_user(sales_rep).get(f"/api/v1/customers/{customer.pk}/grants/").status_code == 200
+        with CaptureQueriesContext(connection) as page_queries:
+            assert portal.as_user(sales_rep).get(f"/customers/{customer.pk}/shares/").status_code == 200
+        return len(api_queries), len(page_queries)
+
+    share(customer, level="view", user=UserFactory())
+    counts()  # the first requests also make the token and the session
+    few = counts()
+    for _ in range(8):
+        share(customer, level="edit", user=UserFactory())
+        assign_perm("crm.share_customer", UserFactory(), customer)
+    assert counts() == few
+
+
+def test_a_grant_added_on_the_grant_admin_page_records_who_and_when(portal, admin, customer, other_rep):
+    response = portal.as_user(admin).post(
+        "/admin/crm/customeruserobjectpermission/add/",
+        {"content_object": customer.pk, "user": other_rep.pk, "permission": customer_permission("share_customer").pk},
+    )
+    assert response.status_code == 302
+    grant = CustomerUserObjectPermission.objects.get(content_object=customer, user=other_rep)
+    assert grant.permission.codename == "share_customer"
+    assert grant.granted_by == admin
+    response = portal.as_user(admin).post(
+        "/admin/crm/customeruserobjectpermission/add/",
+        {"content_object": customer.pk, "user": other_rep.pk, "permission": customer_permission("view_customer").pk},
+    )
+    assert response.status_code == 302
+    assert CustomerShare.objects.get(customer=customer, user=other_rep).shared_by == admin
