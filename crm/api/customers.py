@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
@@ -194,7 +194,14 @@ def customer_for_grants(request, customer_pk) -> Customer:
 class CustomerGrantListView(APIView):
     """Every grant on a customer (shares and admins' grants), for those who may share it (others: 403/404)."""
 
-    @extend_schema(responses={200: CustomerGrantSerializer(many=True)})
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "CustomerGrantList",
+                {"results": CustomerGrantSerializer(many=True), "next": serializers.CharField(allow_null=True)},
+            )
+        }
+    )
     def get(self, request, customer_pk):
         customer = customer_for_grants(request, customer_pk)
         grants = selectors.customer_grants(user=request.user, customer=customer)

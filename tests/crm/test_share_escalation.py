@@ -218,7 +218,7 @@ def test_portal_share_posted_twice_in_a_row(portal, customer, sales_rep, other_r
     assert CustomerShare.objects.filter(customer=customer).count() == 1
 
 
-@pytest.mark.concurrency
+# Not marked `concurrency`: ten requests are quick, so it runs with the suite (on PostgreSQL in .ci/run).
 @pytest.mark.django_db(transaction=True)
 def test_portal_share_form_submitted_by_many_at_once(org, sales_rep, other_rep):
     """PostgreSQL: ten browsers submit the same share at once; none answers 5xx, one share is stored."""
