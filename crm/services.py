@@ -197,14 +197,6 @@ def _delete_grant(share: CustomerShare) -> None:
     (share.user_grant or share.team_grant).delete()  # the share goes with it (on_delete=CASCADE)
 
 
-def _share_holder_ids(share: CustomerShare) -> set[int]:
-    """The users a share lets in: its user, or its team's members and manager."""
-    if share.user_id is not None:
-        return {share.user_id}
-    team = share.team
-    return set(team.memberships.values_list("user_id", flat=True)) | ({team.manager_id} if team.manager_id else set())
-
-
 @transaction.atomic
 def customer_unshare(
     *, acting_user: User, share: CustomerShare, reassign_to: User | None = None, keep_records: bool = False
@@ -333,7 +325,12 @@ def customer_revoke_grant(
         raise Customer.DoesNotExist
     if not access.can_revoke_grant(acting_user, grant.permission.codename, customer):
         raise PermissionDenied("Only an admin may revoke this grant.")
-    holder_ids = _share_holder_ids(grant.user if by_user else None, None if by_user else grant.group.team)
+    if by_user:
+        holder_ids = {grant.user_id}
+    elif (team := getattr(grant.group, "team", None)) is not None:
+        holder_ids = _share_holder_ids(None, team)
+    else:  # a group that is not a team's (made behind the admin's back): its users
+        holder_ids = set(grant.group.user_set.values_list("pk", flat=True))
     return _remove_access(
         acting_user=acting_user,
         customer=customer,

@@ -225,7 +225,11 @@ def customer_revoke_grant(request, customer_id, grant_id):
     grant = selectors.customer_grant_get(customer=customer, grant_id=grant_id)
     if grant is None:
         raise Http404("No such grant.")
-    holder = grant.user.display_name if hasattr(grant, "user") else f"the team {grant.group.team.name}"
+    team = None if hasattr(grant, "user") else getattr(grant.group, "team", None)
+    if hasattr(grant, "user"):
+        holder = grant.user.display_name
+    else:
+        holder = f"the team {team.name}" if team is not None else f"the group {grant.group.name}"
     return _remove_access(
         request,
         customer,

@@ -266,3 +266,20 @@ def test_a_grant_added_on_the_grant_admin_page_records_who_and_when(portal, admi
     )
     assert response.status_code == 302
     assert CustomerShare.objects.get(customer=customer, user=other_rep).shared_by == admin
+
+
+def test_owner_revokes_an_old_team_grant_and_is_asked_about_its_members_records(api, org, customer, sales_rep):
+    from sales.models import Opportunity
+    from tests.sales.factories import OpportunityFactory
+
+    team = org["other_team"]
+    grant = assign_perm("crm.view_customer", team.group, customer)
+    member = team.memberships.first().user
+    opportunity = OpportunityFactory(customer=customer, owner=member)
+    url = f"/api/v1/customers/{customer.pk}/grants/team-{grant.pk}/"
+    response = api.as_user(sales_rep).delete(url)
+    assert response.status_code == 409
+    assert [row["id"] for row in response.json()["owned"]] == [opportunity.pk]
+    assert api.as_user(sales_rep).delete(f"{url}?reassign_to={sales_rep.pk}").status_code == 204
+    assert Opportunity.objects.get(pk=opportunity.pk).owner == sales_rep
+    assert not team.group.customergroupobjectpermission_set.exists()
