@@ -2,6 +2,8 @@
 (shares and other grants) are managed with django-guardian's object-permission pages.
 The audit trail is shown here read-only: nobody adds, changes or deletes an entry."""
 
+import contextlib
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import Permission
@@ -13,6 +15,7 @@ from guardian.admin import AdminGroupObjectPermissionsForm, AdminUserObjectPermi
 
 from . import access, services
 from .audit.selectors import history_rows
+from .errors import ConcurrentChange
 from .models import (
     Activity,
     AuditEntry,
@@ -97,9 +100,15 @@ def _grants_form(base, acting_user, holder_of):
             chosen = set(self.cleaned_data[self.get_obj_perms_field_name()])
             holder = holder_of(self)
             level = "edit" if "change_customer" in chosen else "view" if "view_customer" in chosen else None
-            services.customer_admin_set_grants(
-                acting_user=acting_user, customer=self.obj, level=level, may_share="share_customer" in chosen, **holder
-            )
+            # the same grants saved at the same moment by another request: theirs stand
+            with contextlib.suppress(ConcurrentChange):
+                services.customer_admin_set_grants(
+                    acting_user=acting_user,
+                    customer=self.obj,
+                    level=level,
+                    may_share="share_customer" in chosen,
+                    **holder,
+                )
 
     return CustomerGrantsForm
 
@@ -153,12 +162,20 @@ class CustomerGrantAdmin(admin.ModelAdmin):
         raise NotImplementedError
 
     def save_model(self, request, obj, form, change):
-        grant = services.customer_grant(
-            acting_user=request.user,
-            customer=obj.content_object,
-            codename=obj.permission.codename,
-            **self.holder(obj),
-        )
+        try:
+            grant = services.customer_grant(
+                acting_user=request.user,
+                customer=obj.content_object,
+                codename=obj.permission.codename,
+                **self.holder(obj),
+            )
+        except ConcurrentChange:
+            # the same grant made at the same moment by another request: theirs stands for both
+            grant = self.model.objects.filter(
+                **self.holder_lookup(obj), permission=obj.permission, content_object=obj.content_object
+            ).first()
+            if grant is None:
+                raise
         obj.pk = grant.pk
 
     def delete_model(self, request, obj):
@@ -179,6 +196,9 @@ class CustomerUserGrantAdmin(CustomerGrantAdmin):
     def holder(self, grant) -> dict:
         return {"user": grant.user}
 
+    def holder_lookup(self, grant) -> dict:
+        return {"user": grant.user}
+
 
 @admin.register(CustomerGroupObjectPermission)
 class CustomerGroupGrantAdmin(CustomerGrantAdmin):
@@ -192,6 +212,9 @@ class CustomerGroupGrantAdmin(CustomerGrantAdmin):
         if team is None:
             raise PermissionDenied("Grants on a customer go to a team's group only.")
         return {"team": team}
+
+    def holder_lookup(self, grant) -> dict:
+        return {"group": grant.group}
 
 
 if admin.site.is_registered(AuditEntry):
