@@ -49,15 +49,24 @@ OWNER_ACTIONS = frozenset({CustomerAction.VIEW, CustomerAction.CHANGE, CustomerA
 OWNER_ROLES = (Role.SALES, Role.MANAGER)
 
 
+# What an explicit grant on one customer may be (docs/ACCESS.md, "Explicit grants"). Delete and
+# reassign are not granted: they follow the hierarchy only, so no grant gives rights the owner's
+# manager would not give. A share is view or change; `share_customer` is granted by admins only.
+GRANTABLE_CODENAMES = ("view_customer", "change_customer", "share_customer")
+ADMIN_ONLY_CODENAMES = frozenset({"share_customer"})
+CODENAME_OF_LEVEL = {"view": "view_customer", "edit": "change_customer"}
+
+
 def _actions_granted_by(codename: str) -> frozenset[str]:
-    action = codename.removesuffix("_customer")
-    return frozenset({CustomerAction.VIEW, action}) if action in CustomerAction.values else frozenset()
+    if codename not in GRANTABLE_CODENAMES:
+        return frozenset()
+    return frozenset({CustomerAction.VIEW, codename.removesuffix("_customer")})
 
 
 def _codenames_granting(action: str) -> list[str]:
     if action == CustomerAction.VIEW:
-        return [f"{other}_customer" for other in CustomerAction.values]
-    return [f"{action}_customer"]
+        return list(GRANTABLE_CODENAMES)
+    return [codename for codename in GRANTABLE_CODENAMES if codename == f"{action}_customer"]
 
 
 @dataclass(frozen=True)
@@ -84,8 +93,11 @@ class UserGrantRule:
     """Shares and object permissions given to the user, or to a member of a team they manage."""
 
     def filter(self, scope, action):
+        codenames = _codenames_granting(action)
+        if not codenames:
+            return None
         granted = CustomerUserObjectPermission.objects.filter(
-            user_id__in=scope.acting_user_ids, permission__codename__in=_codenames_granting(action)
+            user_id__in=scope.acting_user_ids, permission__codename__in=codenames
         )
         return Q(InSubquery("pk", granted.values("content_object_id")))
 
@@ -93,6 +105,8 @@ class UserGrantRule:
         found = []
         for grant in grants:
             if grant.holder != "user" or grant.holder_id not in scope.acting_user_ids:
+                continue
+            if grant.codename not in GRANTABLE_CODENAMES:
                 continue
             whose = "you" if grant.holder_id == scope.user_id else f"{grant.holder_name}, a member of your team"
             found.append(Reason(f"{grant.codename} granted to {whose}", _actions_granted_by(grant.codename)))
@@ -103,10 +117,11 @@ class TeamGrantRule:
     """Shares and object permissions given to the user's team, or to a team they manage."""
 
     def filter(self, scope, action):
-        if not scope.grant_group_ids:
+        codenames = _codenames_granting(action)
+        if not scope.grant_group_ids or not codenames:
             return None
         granted = CustomerGroupObjectPermission.objects.filter(
-            group_id__in=scope.grant_group_ids, permission__codename__in=_codenames_granting(action)
+            group_id__in=scope.grant_group_ids, permission__codename__in=codenames
         )
         return Q(InSubquery("pk", granted.values("content_object_id")))
 
@@ -114,7 +129,9 @@ class TeamGrantRule:
         return [
             Reason(f"{grant.codename} granted to the team {grant.holder_name}", _actions_granted_by(grant.codename))
             for grant in grants
-            if grant.holder == "team" and grant.holder_id in scope.grant_group_ids
+            if grant.holder == "team"
+            and grant.holder_id in scope.grant_group_ids
+            and grant.codename in GRANTABLE_CODENAMES
         ]
 
 
@@ -245,6 +262,30 @@ def can_reassign_customer(user: User, customer: Customer) -> bool:
 
 def can_share_customer(user: User, customer: Customer) -> bool:
     return CustomerAction.SHARE in customer_actions(user, customer)
+
+
+def share_levels_grantable_by(user: User, customer: Customer) -> list[str]:
+    """The share levels `user` may give on `customer`: never more than they hold themselves.
+
+    Whoever may share may share at `view`; only those who may also change the customer
+    may share at `edit` (a holder of an admin's `share_customer` grant alone may not).
+    """
+    if not can_share_customer(user, customer):
+        return []
+    return ["view", "edit"] if can_change_customer(user, customer) else ["view"]
+
+
+def can_revoke_share(user: User, share) -> bool:
+    """A share may be removed (or its level changed) by those who could have made it."""
+    return share.level in share_levels_grantable_by(user, share.customer)
+
+
+def can_revoke_grant(user: User, codename: str, customer: Customer) -> bool:
+    """An admin-only grant (`share_customer`, or one no longer grantable) is revoked by admins only."""
+    if codename not in CODENAME_OF_LEVEL.values():
+        return user.is_active and user.is_admin
+    level = next(level for level, name in CODENAME_OF_LEVEL.items() if name == codename)
+    return level in share_levels_grantable_by(user, customer)
 
 
 def can_create_customer(user: User) -> bool:

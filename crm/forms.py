@@ -75,6 +75,11 @@ class ShareForm(forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False, help_text="…or a team.")
     level = forms.ChoiceField(choices=ShareLevel.choices, initial=ShareLevel.VIEW)
 
+    def __init__(self, *args, levels=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if levels is not None:  # offer only the levels the sharer may give (the service checks it too)
+            self.fields["level"].choices = [(value, label) for value, label in ShareLevel.choices if value in levels]
+
     def clean(self):
         cleaned = super().clean()
         username, team = cleaned.get("username"), cleaned.get("team")

@@ -105,6 +105,10 @@ class CustomerUserObjectPermission(UserObjectPermissionBase):
     """An explicit grant on one customer to one user (django-guardian, direct foreign key)."""
 
     content_object = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="user_grants")
+    granted_at = models.DateTimeField(default=timezone.now, editable=False)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = "customer permission for a user"
@@ -114,6 +118,10 @@ class CustomerGroupObjectPermission(GroupObjectPermissionBase):
     """An explicit grant on one customer to a group, here always a team's group."""
 
     content_object = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="group_grants")
+    granted_at = models.DateTimeField(default=timezone.now, editable=False)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = "customer permission for a team"

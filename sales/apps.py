@@ -54,3 +54,10 @@ class SalesConfig(AppConfig):
         for section in insights.HOME_SECTIONS:
             register_home_section(section)
         register_reassignment_mover(insights.opportunities_mover())
+
+        from crm.customer_holdings import register_customer_holding
+
+        from . import holdings
+
+        register_customer_holding(holdings.opportunities_holding())
+        register_customer_holding(holdings.orders_holding())

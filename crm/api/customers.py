@@ -2,10 +2,11 @@
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.models import Role, Team, User
 from crm import access, selectors, services
@@ -96,13 +97,19 @@ class CustomerShareSerializer(StrictSerializer):
 
     class Meta:
         model = CustomerShare
-        fields = ["id", "user", "team", "level", "created_at"]
-        read_only_fields = ["id", "created_at"]
+        fields = ["id", "user", "team", "level", "created_at", "shared_by"]
+        read_only_fields = ["id", "created_at", "shared_by"]
 
     def validate(self, attrs):
         if (attrs.get("user") is None) == (attrs.get("team") is None):
             raise serializers.ValidationError({"non_field_errors": ["Share with either a user or a team."]})
         return attrs
+
+
+UNSHARE_PARAMETERS = [
+    OpenApiParameter("reassign_to", int, description="The customer's owner: takes the records the users own on it"),
+    OpenApiParameter("keep", bool, description="true: remove the share; the users keep the records they own"),
+]
 
 
 class CustomerShareViewSet(
@@ -140,8 +147,79 @@ class CustomerShareViewSet(
             self.get_serializer(share).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
 
-    def perform_destroy(self, instance):
-        services.customer_unshare(acting_user=self.request.user, share=instance)
+    @extend_schema(parameters=[*UNSHARE_PARAMETERS])
+    def destroy(self, request, *args, **kwargs):
+        """Removes the share. When the users it lets in would lose the customer while owning opportunities
+        or orders on it, answers 409 with them (`owned`) and removes nothing, unless `?reassign_to=<the
+        customer's owner>` (they move to the owner) or `?keep=true` (the users keep them)."""
+        share = self.get_object()
+        services.customer_unshare(acting_user=request.user, share=share, **removal_choice(request, self.customer()))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def removal_choice(request, customer: Customer) -> dict:
+    """`reassign_to` and `keep_records` for the removal of a share or grant, read from the query string."""
+    raw_reassign_to = request.query_params.get("reassign_to")
+    keep = request.query_params.get("keep", "").lower() in {"1", "true", "yes"}
+    if raw_reassign_to in (None, ""):
+        return {"reassign_to": None, "keep_records": keep}
+    owner = customer.owner if raw_reassign_to == str(customer.owner_id) else None
+    if owner is None:
+        raise serializers.ValidationError({"reassign_to": ["Their records go to the customer's owner."]})
+    return {"reassign_to": owner, "keep_records": keep}
+
+
+class CustomerGrantSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    holder_type = serializers.CharField()
+    user = serializers.IntegerField(source="user_id", allow_null=True)
+    team = serializers.IntegerField(source="team_id", allow_null=True)
+    permission = serializers.CharField()
+    level = serializers.CharField(allow_null=True)
+    share = serializers.IntegerField(source="share_id", allow_null=True)
+    admin_only = serializers.BooleanField()
+    granted_at = serializers.DateTimeField()
+    granted_by = serializers.IntegerField(source="granted_by_id", allow_null=True)
+    revocable = serializers.BooleanField()
+
+
+def customer_for_grants(request, customer_pk) -> Customer:
+    """The customer whose grants are asked for: 404 unless the user may view it, 403 unless they may share it."""
+    customer = get_object_or_404(selectors.customer_list(user=request.user), pk=customer_pk)
+    if not access.can_share_customer(request.user, customer):
+        raise PermissionDenied("Only the owner, the owner's manager or an admin may see and change its grants.")
+    return customer
+
+
+class CustomerGrantListView(APIView):
+    """Every grant on a customer (shares and admins' grants), for those who may share it (others: 403/404)."""
+
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "CustomerGrantList",
+                {"results": CustomerGrantSerializer(many=True), "next": serializers.CharField(allow_null=True)},
+            )
+        }
+    )
+    def get(self, request, customer_pk):
+        customer = customer_for_grants(request, customer_pk)
+        grants = selectors.customer_grants(user=request.user, customer=customer)
+        return Response({"results": CustomerGrantSerializer(grants, many=True).data, "next": None})
+
+
+class CustomerGrantView(APIView):
+    """Revokes one grant (`user-<id>` or `team-<id>`), as removing a share does: 409 when the users who lose
+    the customer own records on it, unless `?reassign_to=<the owner>` or `?keep=true`."""
+
+    @extend_schema(parameters=[*UNSHARE_PARAMETERS], responses={204: None})
+    def delete(self, request, customer_pk, grant_id):
+        customer = customer_for_grants(request, customer_pk)
+        grant = selectors.customer_grant_get(customer=customer, grant_id=grant_id)
+        if grant is None:
+            raise NotFound()
+        services.customer_revoke_grant(acting_user=request.user, grant=grant, **removal_choice(request, customer))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ContactCustomerField(serializers.PrimaryKeyRelatedField):

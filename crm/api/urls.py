@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from .customers import ContactViewSet, CustomerShareViewSet, CustomerViewSet
+from .customers import ContactViewSet, CustomerGrantListView, CustomerGrantView, CustomerShareViewSet, CustomerViewSet
 from .history import RecordHistoryView
 from .record_access import RecordAccessView
 from .staff import MeView, TeamViewSet, TokenView, UserViewSet
@@ -22,6 +22,8 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file, so the CSP needs no 'unsafe-inline'.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("customers/<int:customer_pk>/grants/", CustomerGrantListView.as_view(), name="api-customer-grants"),
+    path("customers/<int:customer_pk>/grants/<str:grant_id>/", CustomerGrantView.as_view(), name="api-customer-grant"),
     path("teams/<int:pk>/reassign/", TeamReassignView.as_view(), name="api-team-reassign"),
     # /customers/{id}/access/, /tickets/{id}/access/: the kinds registered with crm.explainer
     path("<slug:collection>/<int:pk>/access/", RecordAccessView.as_view(), name="api-record-access"),

@@ -79,13 +79,14 @@ def register() -> None:
             shown_to=may_share,
         )
     )
-    grant_references = {"content_object": "customer", "permission": "permission"}
+    grant_references = {"content_object": "customer", "permission": "permission", "granted_by": "user"}
     grant_labels = {"content_object": "customer"}
     register_audited_model(
         AuditedModel(
             CustomerUserObjectPermission,
             "customer",
             lambda grant: grant.content_object_id,
+            exclude_fields=("granted_at",),
             references={**grant_references, "user": "user"},
             field_labels=grant_labels,
             shown_to=may_share,
@@ -96,6 +97,7 @@ def register() -> None:
             CustomerGroupObjectPermission,
             "customer",
             lambda grant: grant.content_object_id,
+            exclude_fields=("granted_at",),
             references={**grant_references, "group": "group"},
             field_labels={**grant_labels, "group": "team's group"},
             shown_to=may_share,

@@ -8,10 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crm import access, selectors, services
-from crm.errors import StaleVersion
+from crm.errors import ConcurrentChange, SharedRecordsOwned, StaleVersion
 from crm.filters import CUSTOMER_ORDERINGS, CustomerFilter
 from crm.forms import ActivityForm, ContactForm, CustomerForm, ReassignForm, ShareForm, apply_service_errors
 from crm.models import Customer
@@ -166,10 +167,12 @@ def customer_reassign(request, customer_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def customer_shares(request, customer_id):
+    """The Sharing page: every grant on the customer (shares and admins' grants), and the share form."""
     customer = visible_customer(request, customer_id)
     if not access.can_share_customer(request.user, customer):
         raise PermissionDenied("Only the owner, the owner's manager or an admin may share this customer.")
-    form = ShareForm(request.POST or None)
+    levels = access.share_levels_grantable_by(request.user, customer)
+    form = ShareForm(request.POST or None, levels=levels)
     if request.method == "POST" and form.is_valid():
         try:
             services.customer_share(
@@ -181,22 +184,72 @@ def customer_shares(request, customer_id):
             )
         except ValidationError as error:
             apply_service_errors(form, error)
+        except ConcurrentChange as error:
+            form.add_error(None, str(error))
         else:
             messages.success(request, "Shared.")
             return redirect("customer-shares", customer_id=customer.pk)
-    context = {"customer": customer, "form": form, "shares": selectors.customer_shares(customer=customer)}
+    context = {
+        "customer": customer,
+        "form": form,
+        "grants": selectors.customer_grants(user=request.user, customer=customer),
+    }
     return render(request, "crm/customer_shares.html", context)
 
 
 @login_required
 @require_POST
 def customer_unshare(request, customer_id, share_id):
+    """Removes a share; when its users would keep opportunities or orders on a customer they lose,
+    answers a confirmation page listing them first (reassign them to the owner, or keep them)."""
     customer = visible_customer(request, customer_id)
     if not access.can_share_customer(request.user, customer):
         raise PermissionDenied("Only the owner, the owner's manager or an admin may unshare this customer.")
     share = get_object_or_404(selectors.customer_shares(customer=customer), pk=share_id)
-    services.customer_unshare(acting_user=request.user, share=share)
-    messages.success(request, "Share removed.")
+    return _remove_access(
+        request,
+        customer,
+        lambda **choice: services.customer_unshare(acting_user=request.user, share=share, **choice),
+        action=reverse("customer-unshare", args=[customer.pk, share.pk]),
+        holder=share.user.display_name if share.user else f"the team {share.team.name}",
+    )
+
+
+@login_required
+@require_POST
+def customer_revoke_grant(request, customer_id, grant_id):
+    """Revokes a grant made in Django admin, for those who could have made it (the same confirmation)."""
+    customer = visible_customer(request, customer_id)
+    if not access.can_share_customer(request.user, customer):
+        raise PermissionDenied("Only the owner, the owner's manager or an admin may change this customer's grants.")
+    grant = selectors.customer_grant_get(customer=customer, grant_id=grant_id)
+    if grant is None:
+        raise Http404("No such grant.")
+    team = None if hasattr(grant, "user") else getattr(grant.group, "team", None)
+    if hasattr(grant, "user"):
+        holder = grant.user.display_name
+    else:
+        holder = f"the team {team.name}" if team is not None else f"the group {grant.group.name}"
+    return _remove_access(
+        request,
+        customer,
+        lambda **choice: services.customer_revoke_grant(acting_user=request.user, grant=grant, **choice),
+        action=reverse("customer-revoke-grant", args=[customer.pk, grant_id]),
+        holder=holder,
+    )
+
+
+def _remove_access(request, customer, remove, *, action: str, holder: str):
+    then = request.POST.get("then", "")
+    choice = {"reassign_to": customer.owner if then == "reassign" else None, "keep_records": then == "keep"}
+    try:
+        moved = remove(**choice)
+    except SharedRecordsOwned as owned:
+        context = {"customer": customer, "records": owned.records, "action": action, "holder": holder}
+        return render(request, "crm/customer_unshare_confirm.html", context, status=409)
+    count = sum(moved.values())
+    suffix = f" {count} of their records now belong to {customer.owner.display_name}." if count else ""
+    messages.success(request, f"Access removed.{suffix}")
     return redirect("customer-shares", customer_id=customer.pk)
 
 

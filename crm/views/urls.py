@@ -23,6 +23,11 @@ urlpatterns = [
     path("customers/<int:customer_id>/reassign/", customers.customer_reassign, name="customer-reassign"),
     path("customers/<int:customer_id>/shares/", customers.customer_shares, name="customer-shares"),
     path(
+        "customers/<int:customer_id>/grants/<str:grant_id>/revoke/",
+        customers.customer_revoke_grant,
+        name="customer-revoke-grant",
+    ),
+    path(
         "customers/<int:customer_id>/shares/<int:share_id>/delete/",
         customers.customer_unshare,
         name="customer-unshare",

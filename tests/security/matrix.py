@@ -201,6 +201,8 @@ def url_params(world: World, target: str | None) -> dict:
         params |= {"customer_id": record.pk, "customer_pk": record.pk}
     elif kind in ("contact", "share"):
         params |= {"customer_id": record.customer_id, "customer_pk": record.customer_id, f"{kind}_id": record.pk}
+        if kind == "share":  # the grant behind the share, as /grants/ names it
+            params["grant_id"] = f"user-{record.user_grant_id}" if record.user_id else f"team-{record.team_grant_id}"
     elif kind == "opportunity":
         params["opportunity_id"] = record.pk
     elif kind == "order":

@@ -238,6 +238,14 @@ PORTAL_ROUTES = [
     ),
     Route("customers/<int:customer_id>/shares/<int:share_id>/delete/", "GET", signed_in(405), targets=("share_user",)),
     Route(
+        "customers/<int:customer_id>/grants/<str:grant_id>/revoke/",
+        "POST",
+        needs("s", 302, record=customer_of_share),
+        targets=KINDS["share"],
+        note="a share's grant, revoked as the share is removed",
+    ),
+    Route("customers/<int:customer_id>/grants/<str:grant_id>/revoke/", "GET", signed_in(405), targets=("share_user",)),
+    Route(
         "customers/<int:customer_id>/activities/",
         "POST",
         needs("c", 200),
@@ -642,6 +650,13 @@ API_ROUTES = [
     ),
     Route(
         "DELETE /api/v1/customers/{customer_pk}/shares/{id}/",
+        "DELETE",
+        needs("s", 204, record=customer_of_share),
+        targets=KINDS["share"],
+    ),
+    Route("GET /api/v1/customers/{customer_pk}/grants/", "GET", needs("s", 200), targets=CUSTOMERS),
+    Route(
+        "DELETE /api/v1/customers/{customer_pk}/grants/{grant_id}/",
         "DELETE",
         needs("s", 204, record=customer_of_share),
         targets=KINDS["share"],
