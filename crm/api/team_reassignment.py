@@ -8,7 +8,8 @@ nothing moves.
 from collections.abc import Mapping
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -21,6 +22,7 @@ from crm.reassignment import NOT_A_MEMBER
 from .filtering import as_record_id
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class MemberIdField(serializers.Field):
     """A user id as given: an id a database can hold, or None for any other value (a string that is
     no number, zero, negative, too large, a float, a boolean). The view answers None like an id
