@@ -9,6 +9,8 @@ may name, the customers they may view and change) is read once per batch here.
 
 import csv
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -21,6 +23,7 @@ from accounts.models import User
 from crm import access, services
 from crm.api.customers import ContactSerializer, CustomerSerializer
 from crm.api.filtering import as_record_id
+from crm.exports import undefuse
 from crm.models import Contact, Customer
 
 from .models import ImportKind
@@ -33,8 +36,6 @@ COLUMNS = {
     ImportKind.CONTACTS: ("customer", "first_name", "last_name", "email", "phone"),
 }
 REQUIRED_COLUMNS = {ImportKind.CUSTOMERS: ("name",), ImportKind.CONTACTS: ("customer", "first_name")}
-# A cell an export protected against formula injection ('=1+1) is read back as it was stored.
-PROTECTED_CELL_PREFIXES = ("'=", "'+", "'-", "'@")
 
 
 class ImportFileError(ValueError):
@@ -48,26 +49,45 @@ class Row:
 
 
 def read_rows(kind: str, source: str) -> list[Row]:
-    reader = csv.DictReader(io.StringIO(source))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+    """The file's rows (blank ones left out), after its header is checked; any line ending (LF, CRLF, CR)."""
+    return list(iter_rows(kind, source))
+
+
+def iter_rows(kind: str, source: str) -> Iterator[Row]:
+    reader = csv.DictReader(io.StringIO(source, newline=""))  # newline="": CR-only (old Mac) files too
+    with _readable():
+        header = [name.strip().lower() for name in reader.fieldnames or []]
     _check_header(kind, header)
     reader.fieldnames = header
-    rows = []
-    try:
+    with _readable():
         for number, record in enumerate(reader, start=2):
             if number - 1 > MAX_ROWS:
                 raise ImportFileError(f"A file may hold at most {MAX_ROWS:,} rows.")
             values = {name: _cell(record.get(name)) for name in COLUMNS[kind] if name in header}
             if any(values.values()):
-                rows.append(Row(number, values))
+                yield Row(number, values)
+
+
+@contextmanager
+def _readable():
+    """csv's errors as a file error that says what is wrong (never a 500)."""
+    try:
+        yield
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise ImportFileError(
+                f"A cell (or a header) is longer than {csv.field_size_limit():,} characters: "
+                "is a quote left open? Check the file and upload it again."
+            ) from error
         raise ImportFileError(f"This is not a readable CSV file ({error}).") from error
-    return rows
 
 
 def _check_header(kind: str, header: list[str]) -> None:
-    if not header:
+    if not any(header):
         raise ImportFileError("The file is empty: its first line names the columns.")
+    duplicates = sorted({name for name in header if header.count(name) > 1})
+    if duplicates:
+        raise ImportFileError(f"Columns named twice: {', '.join(duplicates)}.")
     unknown = [name for name in header if name not in COLUMNS[kind] and name not in IGNORED_COLUMNS]
     if unknown:
         raise ImportFileError(
@@ -79,8 +99,9 @@ def _check_header(kind: str, header: list[str]) -> None:
 
 
 def _cell(value) -> str:
+    """The cell's text, trimmed; what an export defused against formula injection ('=1+1) is read back as it was."""
     text = (value or "").strip() if isinstance(value, str) else ""
-    return text[1:] if text.startswith(PROTECTED_CELL_PREFIXES) else text
+    return undefuse(text).strip()
 
 
 @dataclass
