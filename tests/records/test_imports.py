@@ -61,9 +61,14 @@ def test_ten_thousand_rows_with_three_percent_bad(org, portal, sales_rep, django
     client = portal.as_user(sales_rep)
     customers_before, entries_before = Customer.objects.count(), AuditEntry.objects.count()
 
-    response = upload(client, csv_file(rows))
+    with django_capture_on_commit_callbacks() as queued:
+        response = upload(client, csv_file(rows))
     assert response.status_code == 302
     job = ImportJob.objects.get()
+    assert (job.state, job.checked_rows) == (ImportState.CHECKING, 0)  # the request stored the file, no more
+    assert len(queued) == 1
+    queued[0]()  # the dry run's task (in-process without a broker)
+    job.refresh_from_db()
     # The dry run: exactly the bad rows, and nothing written but the job.
     assert (job.state, job.total_rows, job.error_rows) == (ImportState.CHECKED, 10_000, 300)
     assert {error["line"]: "".join(error["messages"]) for error in job.dry_run_errors} == bad_lines
@@ -187,7 +192,7 @@ class TestContacts:
         assert set(refused) == {4, 5, 6, 7}
         assert refused[4] == {"row": ["You may view this customer but not change it."]}
         assert refused[5] == {"customer": [f'Invalid pk "{invisible.pk}" - object does not exist.']}
-        assert refused[6] == {"customer": ['Invalid pk "abc" - object does not exist.']}
+        assert refused[6] == {"customer": ['No customer you may change has the name or e-mail "abc".']}
         assert set(refused[7]) == {"first_name"}
         assert job.skipped_rows == 1
         services.import_run(job_id=job.pk)
