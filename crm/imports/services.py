@@ -16,6 +16,7 @@ import codecs
 import logging
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from itertools import islice
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -30,7 +31,7 @@ from crm.audit.models import AuditEntry, AuditVia
 from crm.models import Contact, Customer
 
 from .models import IN_FLIGHT, ImportJob, ImportKind, ImportRowError, ImportState
-from .rows import COLUMNS, ImportFileError, Row, check_rows, iter_rows, read_rows
+from .rows import COLUMNS, ImportFileError, Row, check_rows, iter_rows
 from .uploads import too_large_message
 
 logger = logging.getLogger(__name__)
@@ -123,16 +124,16 @@ def import_dry_run(*, job_id: int) -> ImportJob:
         return job
     checking = ImportJob.objects.filter(pk=job_id, state=ImportState.CHECKING)
     try:
-        rows = read_rows(job.kind, job.source)
-        if not rows:
+        total = sum(1 for _row in iter_rows(job.kind, job.source))  # a first pass counts them, keeping none
+        if not total:
             raise ImportFileError("The file has no rows to import.")
-        checking.update(total_rows=len(rows), checked_rows=0, updated_at=timezone.now())
+        checking.update(total_rows=total, checked_rows=0, updated_at=timezone.now())
         errors: list[dict] = []
-        error_count = skipped = 0
+        error_count = skipped = checked_count = 0
         seen: set = set()  # e-mails met in earlier batches: a second row with one is a duplicate too
-        for start in range(0, len(rows), batch_size()):
-            batch = rows[start : start + batch_size()]
+        for batch in _batches(iter_rows(job.kind, job.source)):
             checked = check_rows(acting_user=job.created_by, kind=job.kind, rows=batch, seen=seen)
+            checked_count += len(batch)
             error_count += len(checked.errors)
             skipped += len(checked.duplicates)
             room = MAX_DRY_RUN_ERRORS_KEPT - len(errors)
@@ -140,7 +141,7 @@ def import_dry_run(*, job_id: int) -> ImportJob:
                 {"line": row.line, "values": row.values, "messages": messages}
                 for row, messages in checked.errors[: max(room, 0)]
             ]
-            progress = {"checked_rows": start + len(batch), "error_rows": error_count, "skipped_rows": skipped}
+            progress = {"checked_rows": checked_count, "error_rows": error_count, "skipped_rows": skipped}
             if not checking.update(**progress, updated_at=timezone.now()):
                 return ImportJob.objects.get(pk=job_id)  # stopped meanwhile (stalled and replaced)
         checking.update(
@@ -154,6 +155,32 @@ def import_dry_run(*, job_id: int) -> ImportJob:
             state=ImportState.FAILED, failure=f"The dry run stopped ({type(error).__name__})", updated_at=timezone.now()
         )
     return ImportJob.objects.get(pk=job_id)
+
+
+def _batches(rows: Iterator[Row]) -> Iterator[list[Row]]:
+    """The rows a batch at a time: only one batch of them is in memory at once."""
+    while batch := list(islice(rows, batch_size())):
+        yield batch
+
+
+class _RowsAfter:
+    """The file's rows, read forward a batch at a time from where the job's committed batches stopped."""
+
+    def __init__(self, job: ImportJob):
+        self.job = job
+        self._restart()
+
+    def _restart(self):
+        self.rows, self.position = iter_rows(self.job.kind, self.job.source), 0
+
+    def batch(self, processed: int) -> list[Row]:
+        if processed < self.position:  # (a run never goes back; if it did, read from the start again)
+            self._restart()
+        for _skipped in islice(self.rows, processed - self.position):
+            pass
+        batch = list(islice(self.rows, batch_size()))
+        self.position = processed + len(batch)
+        return batch
 
 
 def _claim(acting_user: User, save: Callable[[], None], *, job: ImportJob | None = None) -> None:
@@ -238,7 +265,7 @@ def import_run(*, job_id: int) -> ImportJob:
     runnable = (ImportState.CHECKED, ImportState.QUEUED, ImportState.RUNNING)
     if job.state not in runnable or job.checked_at is None:  # done, failed (resumed by the user), or unchecked
         return job
-    rows = read_rows(job.kind, job.source)
+    rows = _RowsAfter(job)
     with acting_as(job.created_by, via=AuditVia.IMPORT):
         try:
             _set_state(job_id, ImportState.RUNNING)
@@ -255,7 +282,7 @@ def import_run(*, job_id: int) -> ImportJob:
 
 def _set_state(job_id: int, state: str, *, failure: str = "") -> None:
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        job = ImportJob.objects.select_for_update().defer("source", "dry_run_errors").get(pk=job_id)
         if job.state == ImportState.DONE:
             return
         job.state = state
@@ -265,15 +292,16 @@ def _set_state(job_id: int, state: str, *, failure: str = "") -> None:
         job.save(update_fields=["state", "failure", "started_at", "updated_at"])
 
 
-def _run_next_batch(job_id: int, rows: list[Row], acting_user: User) -> bool:
+def _run_next_batch(job_id: int, rows: _RowsAfter, acting_user: User) -> bool:
     """Import the next batch and record the progress, in one transaction; True when the job is done."""
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job_id)  # a second runner waits here, then moves on
+        # A second runner waits here, then moves on; the file is not read again (save() writes the loaded fields).
+        job = ImportJob.objects.select_for_update().defer("source", "dry_run_errors").get(pk=job_id)
         if job.state == ImportState.DONE:
             return True
         if job.processed_rows == 0:
             job.error_rows = job.skipped_rows = job.imported_rows = 0  # the dry run's counts make way for the run's
-        batch = rows[job.processed_rows : job.processed_rows + batch_size()]
+        batch = rows.batch(job.processed_rows)
         checked = check_rows(acting_user=acting_user, kind=job.kind, rows=batch)
         imported = _save_new_records(job.kind, [record for _row, record in checked.new_records])
         ImportRowError.objects.bulk_create(
@@ -287,7 +315,7 @@ def _run_next_batch(job_id: int, rows: list[Row], acting_user: User) -> bool:
         job.imported_rows += imported
         job.skipped_rows += len(checked.duplicates)
         job.error_rows += len(checked.errors)
-        if job.processed_rows >= job.total_rows:
+        if job.processed_rows >= job.total_rows or not batch:
             job.state, job.finished_at = ImportState.DONE, timezone.now()
         job.save()
         return job.state == ImportState.DONE
