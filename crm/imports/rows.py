@@ -8,7 +8,7 @@ may name, the customers they may view and change) is read once per batch here.
 """
 
 import csv
-import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -55,7 +55,7 @@ def read_rows(kind: str, source: str) -> list[Row]:
 
 
 def iter_rows(kind: str, source: str) -> Iterator[Row]:
-    reader = csv.DictReader(io.StringIO(source, newline=""))  # newline="": CR-only (old Mac) files too
+    reader = csv.DictReader(_lines(source))
     with _readable():
         header = [name.strip().lower() for name in reader.fieldnames or []]
     _check_header(kind, header)
@@ -67,6 +67,16 @@ def iter_rows(kind: str, source: str) -> Iterator[Row]:
             values = {name: _cell(record.get(name)) for name in COLUMNS[kind] if name in header}
             if any(values.values()):
                 yield Row(number, values)
+
+
+# A line and its ending: LF, CRLF or CR alone (old Mac files), as io.StringIO(newline="") splits them.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _lines(source: str) -> Iterator[str]:
+    """The file's lines, one at a time (io.StringIO would hold a copy of the file four bytes a character)."""
+    for match in _LINE.finditer(source):
+        yield match.group()
 
 
 @contextmanager

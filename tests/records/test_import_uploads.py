@@ -402,8 +402,7 @@ def test_odd_files_are_a_clear_error_or_imported(org, portal, sales_rep, case, d
     assert sorted(Customer.objects.values_list("name", flat=True)) == names
 
 
-@pytest.mark.concurrency
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True)  # two requests, two connections: quick, so in the main run (on PostgreSQL)
 def test_two_uploads_at_once_make_one_job(org, sales_rep, monkeypatch):
     """Two requests of one user at the same instant, both past the check (blinded): PostgreSQL's partial
     unique index lets one job in flight; the other request answers the clear message, not a 500."""
