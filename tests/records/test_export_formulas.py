@@ -135,3 +135,22 @@ def test_a_defused_customer_export_imports_back_to_the_same_values(portal, org, 
     imports.import_run(job_id=job.pk)
     restored = {c.email: (c.name, c.phone, c.industry, c.owner) for c in Customer.objects.all()}
     assert restored == {f"r{n}@example.com": (name, SHORT, SHORT, sales_rep) for n, name in enumerate(values)}
+
+
+def test_a_defused_contact_export_imports_back_to_the_same_values(portal, org, sales_rep):
+    customer = CustomerFactory(name="Semi;=1+2;tail", owner=sales_rep, email="c@example.com")
+    for n, name in enumerate(["=Ann", "Bob;-Smith", "@Cy;+Dee"]):
+        Contact.objects.create(customer=customer, first_name=name, last_name=SHORT, email=f"p{n}@example.com")
+    client = portal.as_user(sales_rep)
+    exported = b"".join(client.get("/contacts/export.csv").streaming_content)
+    assert_no_formula(exported.decode().removeprefix("\ufeff"))
+    Contact.objects.all().delete()
+    job = imports.import_check(acting_user=sales_rep, kind="contacts", file_name="c.csv", content=exported)
+    assert job.error_rows == 0
+    imports.import_run(job_id=job.pk)
+    restored = sorted(Contact.objects.values_list("customer_id", "first_name", "last_name"))
+    assert restored == [
+        (customer.pk, "=Ann", SHORT),
+        (customer.pk, "@Cy;+Dee", SHORT),
+        (customer.pk, "Bob;-Smith", SHORT),
+    ]
