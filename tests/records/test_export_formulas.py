@@ -124,7 +124,9 @@ def test_the_rows_an_import_refused_are_exported_defused(portal, org, sales_rep)
 
 
 def test_a_defused_customer_export_imports_back_to_the_same_values(portal, org, sales_rep):
-    values = [PAYLOAD.strip(), "Semi;=1+2;tail", "'=already quoted", "a-b=c; d", "-minus,@at"]
+    # Single-line values (control characters in names are refused on input): formulas after every separator.
+    one_line = 'Semi;=1+2;tail,+3 ; -4 ;@SUM(A1),"=HYPERLINK(1)",\'=8'
+    values = [one_line, "Semi;=1+2;tail", "'=already quoted", "a-b=c; d", "-minus,@at"]
     for n, name in enumerate(values):
         CustomerFactory(name=name, owner=sales_rep, email=f"r{n}@example.com", phone=SHORT, industry=SHORT)
     client = portal.as_user(sales_rep)

@@ -370,7 +370,7 @@ ODD_FILES = {
     "CR-only line endings": (b"name,email\rMac One,one@example.com\rMac Two,\r", None, ["Mac One", "Mac Two"]),
     "CRLF line endings": (b"name\r\nWin One\r\nWin Two\r\n", None, ["Win One", "Win Two"]),
     "a BOM": (b"\xef\xbb\xbfname,email\nBom Co,bom@example.com\n", None, ["Bom Co"]),
-    "a quoted cell over lines": (b'name,industry\n"Multi Co","Line\ronly"\n', None, ["Multi Co"]),
+    "quoted cells, CR-only": (b'name,industry\r"Comma, Co","A;B"\r', None, ["Comma, Co"]),
     "a header over 128 KiB": (b"name," + b"h" * 140_000 + b"\nA,B\n", "longer than 131,072 characters", None),
     "a quoted header over 128 KiB": (b'name,"' + b"h" * 140_000 + b'"\nA,B\n', "longer than 131,072 characters", None),
     "Latin-1 bytes": ("name\nCafé\n".encode("latin-1"), "Save the file as CSV in UTF-8", None),
