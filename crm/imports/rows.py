@@ -49,12 +49,8 @@ class Row:
     values: dict[str, str]
 
 
-def read_rows(kind: str, source: str) -> list[Row]:
-    """The file's rows (blank ones left out), after its header is checked; any line ending (LF, CRLF, CR)."""
-    return list(iter_rows(kind, source))
-
-
 def iter_rows(kind: str, source: str) -> Iterator[Row]:
+    """The file's rows (blank ones left out), one at a time, after its header is checked; any line ending."""
     reader = csv.DictReader(_lines(source))
     with _readable():
         header = [name.strip().lower() for name in reader.fieldnames or []]

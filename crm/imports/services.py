@@ -74,10 +74,6 @@ def read_upload(upload: File) -> str:
     return text
 
 
-def decode_upload(content: bytes) -> str:
-    return read_upload(ContentFile(content))
-
-
 def preflight(kind: str, source: str) -> None:
     """What the upload's request checks at once: the header, and that a row follows. The rest is the dry run's."""
     if next(iter_rows(kind, source), None) is None:
@@ -94,6 +90,9 @@ def import_upload(*, acting_user: User, kind: str, file_name: str, upload: File,
         raise PermissionDenied("Your role may not import customers.")
     if kind not in ImportKind.values:
         raise ImportFileError(f"Choose what the file holds: {', '.join(ImportKind.values)}.")
+    _stop_stalled(acting_user)
+    if (current := _in_flight(acting_user)) is not None:  # said before the file is read (and again, race-safe, below)
+        raise ImportInFlight(_in_flight_message(current))
     source = read_upload(upload)
     preflight(kind, source)
     with transaction.atomic():

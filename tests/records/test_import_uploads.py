@@ -249,7 +249,7 @@ class TestOneAtATime:
 
         def blind_first_look(user, *, but=None):  # as if the other request had not committed yet
             calls["n"] += 1
-            return None if calls["n"] == 1 else real(user, but=but)
+            return None if calls["n"] <= 2 else real(user, but=but)  # the checks before and after reading the file
 
         monkeypatch.setattr(services, "_in_flight", blind_first_look)
         response = upload(portal.as_user(sales_rep), csv_bytes([("Second", "")]))
@@ -417,9 +417,11 @@ def test_two_uploads_at_once_make_one_job(org, sales_rep, monkeypatch):
     start_line = threading.Barrier(2)
 
     def blind_first_look(user, *, but=None):
-        if not getattr(local, "looked", False):
-            local.looked = True
-            start_line.wait(timeout=10)  # both requests are past the check before either inserts
+        local.looks = getattr(local, "looks", 0) + 1
+        if local.looks == 1:  # the check before the file is read
+            return None
+        if local.looks == 2:  # the check before the insert: both requests are past it before either inserts
+            start_line.wait(timeout=10)
             return None
         return real(user, but=but)
 
