@@ -44,8 +44,4 @@ class Migration(migrations.Migration):
             field=models.CharField(choices=[('checking', 'Dry run under way'), ('checked', 'Checked (dry run)'), ('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='checking', max_length=16),
         ),
         migrations.RunPython(dry_runs_done_and_one_in_flight, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name='importjob',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ('checking', 'queued', 'running'))), fields=('created_by',), name='one_import_in_flight_per_user'),
-        ),
     ]
