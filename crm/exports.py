@@ -4,10 +4,20 @@ Each list page adds an export view that builds the same filtered queryset as the
 page (which starts from the policy's `visible_to(user)`) and hands it to
 `csv_response` with its columns. Rows are read in chunks (`iterator(chunk_size=...)`)
 and written as they come, so an export of any size costs a fixed number of queries
-and little memory. Cells a spreadsheet would run as a formula are defused.
+and little memory.
+
+Every cell is quoted (csv.QUOTE_ALL) and defused: a spreadsheet may split a line on `,`,
+`;` or a tab (the list separator of the user's locale), and treats line breaks as rows,
+so any part of a cell that starts a field after such a split (the cell's start, or just
+after `,`, `;`, a tab, CR or LF) and begins with a formula character (`=`, `+`, `-`, `@`,
+a tab or CR, possibly after spaces, quotes or apostrophes) gets an apostrophe in front:
+`Semi;=1+2;tail` is written `Semi;'=1+2;tail`. Numbers, dates and booleans are written
+as they are. `undefuse` is the exact inverse, used by the CSV import, so an export
+imports back to the same values.
 """
 
 import csv
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,8 +30,22 @@ from django.utils import timezone
 from .paging import query_without_cursor
 
 CHUNK_SIZE = 2_000
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection): it gets a leading quote.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Where a spreadsheet may start a field: the cell's start, or after a list separator or line break.
+_FIELD_START = r"(?:^|(?<=[,;\t\r\n]))"
+# ...followed by apostrophes, spaces or quotes, then a formula character.
+_DANGER = r"(?='*[ \"]*[=+\-@\t\r])"
+_DEFUSE = re.compile(_FIELD_START + _DANGER)
+_UNDEFUSE = re.compile(_FIELD_START + "'" + _DANGER)
+
+
+def defuse(text: str) -> str:
+    """`text` with an apostrophe before each part a spreadsheet could run as a formula, whatever its separator."""
+    return _DEFUSE.sub("'", text)
+
+
+def undefuse(text: str) -> str:
+    """The inverse of `defuse`: the text as it was before an export defused it."""
+    return _UNDEFUSE.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -54,8 +78,7 @@ def safe_cell(value) -> str:
         return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return defuse(str(value))
 
 
 class _Echo:
@@ -65,8 +88,8 @@ class _Echo:
 
 def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
     """CSV text, a line at a time: the header, then each row's cells made safe."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(header)  # the BOM tells spreadsheets it is UTF-8
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
+    yield "\ufeff" + writer.writerow([safe_cell(name) for name in header])  # the BOM: it is UTF-8
     for row in rows:
         yield writer.writerow([safe_cell(value) for value in row])
 

@@ -12,3 +12,11 @@ def run_import(job_id: int) -> str:
     from crm.imports import services
 
     return services.import_run(job_id=job_id).state
+
+
+@shared_task(acks_late=True)
+def check_import(job_id: int) -> str:
+    """The dry run of an upload; a run lost with its worker is delivered again and starts over (it writes nothing)."""
+    from crm.imports import services
+
+    return services.import_dry_run(job_id=job_id).state

@@ -10,11 +10,16 @@ class ImportKind(models.TextChoices):
 
 
 class ImportState(models.TextChoices):
+    CHECKING = "checking", "Dry run under way"
     CHECKED = "checked", "Checked (dry run)"
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
+
+
+# The states of a job that is being worked on (or waits for a worker): a user has at most one.
+IN_FLIGHT = (ImportState.CHECKING, ImportState.QUEUED, ImportState.RUNNING)
 
 
 class ImportJob(models.Model):
@@ -23,8 +28,11 @@ class ImportJob(models.Model):
     file_name = models.CharField(max_length=255, blank=True)
     # The uploaded file, decoded; kept with the job so that any worker can (re)read it.
     source = models.TextField()
-    state = models.CharField(max_length=16, choices=ImportState.choices, default=ImportState.CHECKED)
+    state = models.CharField(max_length=16, choices=ImportState.choices, default=ImportState.CHECKING)
     total_rows = models.PositiveIntegerField(default=0)
+    # The dry run's progress (it runs in the background too), and when it finished: only then may the job run.
+    checked_rows = models.PositiveIntegerField(default=0)
+    checked_at = models.DateTimeField(null=True, blank=True)
     # Rows handled by committed batches: a resumed run starts after them.
     processed_rows = models.PositiveIntegerField(default=0)
     imported_rows = models.PositiveIntegerField(default=0)
@@ -43,7 +51,11 @@ class ImportJob(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(processed_rows__lte=models.F("total_rows")), name="import_processed_within_total"
-            )
+            ),
+            # At most one dry run or import in flight per user, whatever the race (crm/imports/services.py).
+            models.UniqueConstraint(
+                fields=["created_by"], condition=models.Q(state__in=IN_FLIGHT), name="one_import_in_flight_per_user"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -54,8 +66,22 @@ class ImportJob(models.Model):
         return 100 if not self.total_rows else (100 * self.processed_rows) // self.total_rows
 
     @property
+    def percent_checked(self) -> int:
+        return 0 if not self.total_rows else (100 * self.checked_rows) // self.total_rows
+
+    @property
     def is_finished(self) -> bool:
         return self.state in (ImportState.DONE, ImportState.FAILED)
+
+    @property
+    def in_flight(self) -> bool:
+        return self.state in IN_FLIGHT
+
+    @property
+    def nothing_to_import(self) -> bool:
+        """The dry run found no row that would be imported: each would be refused or is already there."""
+        checked = self.state == ImportState.CHECKED and self.checked_at is not None
+        return checked and self.error_rows + self.skipped_rows >= self.total_rows
 
 
 class ImportRowError(models.Model):

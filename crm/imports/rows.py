@@ -8,11 +8,14 @@ may name, the customers they may view and change) is read once per batch here.
 """
 
 import csv
-import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.db.models.functions import Lower
 from rest_framework import exceptions as api_exceptions
 from rest_framework import serializers
@@ -21,6 +24,7 @@ from accounts.models import User
 from crm import access, services
 from crm.api.customers import ContactSerializer, CustomerSerializer
 from crm.api.filtering import as_record_id
+from crm.exports import undefuse
 from crm.models import Contact, Customer
 
 from .models import ImportKind
@@ -33,8 +37,6 @@ COLUMNS = {
     ImportKind.CONTACTS: ("customer", "first_name", "last_name", "email", "phone"),
 }
 REQUIRED_COLUMNS = {ImportKind.CUSTOMERS: ("name",), ImportKind.CONTACTS: ("customer", "first_name")}
-# A cell an export protected against formula injection ('=1+1) is read back as it was stored.
-PROTECTED_CELL_PREFIXES = ("'=", "'+", "'-", "'@")
 
 
 class ImportFileError(ValueError):
@@ -47,27 +49,52 @@ class Row:
     values: dict[str, str]
 
 
-def read_rows(kind: str, source: str) -> list[Row]:
-    reader = csv.DictReader(io.StringIO(source))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+def iter_rows(kind: str, source: str) -> Iterator[Row]:
+    """The file's rows (blank ones left out), one at a time, after its header is checked; any line ending."""
+    reader = csv.DictReader(_lines(source))
+    with _readable():
+        header = [name.strip().lower() for name in reader.fieldnames or []]
     _check_header(kind, header)
     reader.fieldnames = header
-    rows = []
-    try:
+    with _readable():
         for number, record in enumerate(reader, start=2):
             if number - 1 > MAX_ROWS:
                 raise ImportFileError(f"A file may hold at most {MAX_ROWS:,} rows.")
             values = {name: _cell(record.get(name)) for name in COLUMNS[kind] if name in header}
             if any(values.values()):
-                rows.append(Row(number, values))
+                yield Row(number, values)
+
+
+# A line and its ending: LF, CRLF or CR alone (old Mac files), as io.StringIO(newline="") splits them.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _lines(source: str) -> Iterator[str]:
+    """The file's lines, one at a time (io.StringIO would hold a copy of the file four bytes a character)."""
+    for match in _LINE.finditer(source):
+        yield match.group()
+
+
+@contextmanager
+def _readable():
+    """csv's errors as a file error that says what is wrong (never a 500)."""
+    try:
+        yield
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise ImportFileError(
+                f"A cell (or a header) is longer than {csv.field_size_limit():,} characters: "
+                "is a quote left open? Check the file and upload it again."
+            ) from error
         raise ImportFileError(f"This is not a readable CSV file ({error}).") from error
-    return rows
 
 
 def _check_header(kind: str, header: list[str]) -> None:
-    if not header:
+    if not any(header):
         raise ImportFileError("The file is empty: its first line names the columns.")
+    duplicates = sorted({name for name in header if header.count(name) > 1})
+    if duplicates:
+        raise ImportFileError(f"Columns named twice: {', '.join(duplicates)}.")
     unknown = [name for name in header if name not in COLUMNS[kind] and name not in IGNORED_COLUMNS]
     if unknown:
         raise ImportFileError(
@@ -79,8 +106,9 @@ def _check_header(kind: str, header: list[str]) -> None:
 
 
 def _cell(value) -> str:
+    """The cell's text, trimmed; what an export defused against formula injection ('=1+1) is read back as it was."""
     text = (value or "").strip() if isinstance(value, str) else ""
-    return text[1:] if text.startswith(PROTECTED_CELL_PREFIXES) else text
+    return undefuse(text).strip()
 
 
 @dataclass
@@ -134,18 +162,51 @@ class ImportCustomerSerializer(CustomerSerializer):
         return super().current_value(name)
 
 
+class CustomerReferenceField(PreloadedChoiceField):
+    """A contact's customer: its id (as the API takes it), or its name or e-mail (any case).
+
+    Only customers the uploader may view are matched; among several, those they may change
+    count first; if more than one remains, the row is refused (which one was meant?).
+    """
+
+    default_error_messages = {
+        **PreloadedChoiceField.default_error_messages,
+        "no_match": 'No customer you may change has the name or e-mail "{value}".',
+        "ambiguous": (
+            '{count} customers you may change have the name or e-mail "{value}": '
+            "name the customer by its id (the customer export's id column)."
+        ),
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or as_record_id(data) is not None:
+            return super().to_internal_value(data)
+        matches = self.context["customers_by_key"].get(data.strip().lower(), [])
+        changeable = [c for c in matches if c.pk in self.context["changeable_customer_ids"]]
+        candidates = changeable or matches  # one the user may only view: the service says so
+        if len(candidates) > 1:
+            self.fail("ambiguous", count=len(candidates), value=data)
+        if not candidates:
+            self.fail("no_match", value=data)
+        return candidates[0]
+
+
 class ImportContactSerializer(ContactSerializer):
-    customer = PreloadedChoiceField(context_key="customers")
+    customer = CustomerReferenceField(context_key="customers")
 
 
-def check_rows(*, acting_user: User, kind: str, rows: list[Row]) -> CheckedRows:
-    """Sort `rows` into new records (validated, not saved), duplicates of what the user can see, and errors."""
+def check_rows(*, acting_user: User, kind: str, rows: list[Row], seen: set | None = None) -> CheckedRows:
+    """Sort `rows` into new records (validated, not saved), duplicates of what the user can see, and errors.
+
+    `seen` (the dry run's, across its batches) holds the e-mails of rows before these.
+    """
     check = _check_customer_row if kind == ImportKind.CUSTOMERS else _check_contact_row
     preloaded = _preload(acting_user, kind, rows)
     serializer_class = ImportCustomerSerializer if kind == ImportKind.CUSTOMERS else ImportContactSerializer
     serializer = serializer_class(context={"request": SimpleNamespace(user=acting_user), **preloaded})
     checked = CheckedRows()
-    seen: set = set(preloaded["existing"])
+    seen = set() if seen is None else seen
+    seen.update(preloaded["existing"])
     for row in rows:
         try:
             data = serializer.run_validation({name: value for name, value in row.values.items() if value != ""})
@@ -200,10 +261,24 @@ def _preload(acting_user: User, kind: str, rows: list[Row]) -> dict:
             "owner_ids": {owner.pk for owner in owners},
             "existing": set(existing),
         }
-    ids = {row.values.get("customer", "") for row in rows}
-    ids = {record_id for value in ids if (record_id := as_record_id(value)) is not None}
-    customers = {str(c.pk): c for c in access.customers_visible_to(acting_user).filter(pk__in=ids)}
-    changeable = set(access.customers_for(acting_user, "change").filter(pk__in=ids).values_list("pk", flat=True))
+    references = {row.values.get("customer", "") for row in rows} - {""}
+    ids = {record_id for value in references if (record_id := as_record_id(value)) is not None}
+    texts = {value for value in references if as_record_id(value) is None}
+    keys = {value.lower() for value in texts}
+    visible = access.customers_visible_to(acting_user)
+    customers = {str(c.pk): c for c in visible.filter(pk__in=ids)}
+    named = []
+    if texts:  # the exact text, and any case (Lower is ASCII-only on SQLite: the exact text still matches)
+        lowered = visible.annotate(name_key=Lower("name"), email_key=Lower("email"))
+        named = list(
+            lowered.filter(Q(name__in=texts) | Q(email__in=texts) | Q(name_key__in=keys) | Q(email_key__in=keys))
+        )
+    by_key: dict[str, list[Customer]] = {}
+    for customer in named:
+        for key in {customer.name.lower(), (customer.email or "").lower()} & keys:
+            by_key.setdefault(key, []).append(customer)
+    concerned = ids | {customer.pk for customer in named}
+    changeable = set(access.customers_for(acting_user, "change").filter(pk__in=concerned).values_list("pk", flat=True))
     existing = (
         access.contacts_visible_to(acting_user)
         .filter(customer_id__in=changeable)
@@ -211,7 +286,12 @@ def _preload(acting_user: User, kind: str, rows: list[Row]) -> dict:
         .filter(email_key__in=emails)
         .values_list("customer_id", "email_key")
     )
-    return {"customers": customers, "changeable_customer_ids": changeable, "existing": set(existing)}
+    return {
+        "customers": customers,
+        "customers_by_key": by_key,
+        "changeable_customer_ids": changeable,
+        "existing": set(existing),
+    }
 
 
 def _dedupe_key(kind: str, record):

@@ -49,3 +49,32 @@ def test_an_import_from_upload_to_done(page, log_in, org, sales_rep, password, t
     assert "not-an-address" in download.value.path().read_text()
     assert set(Customer.objects.values_list("name", flat=True)) == {"Good Co", "Also Good"}
     assert page.csp_violations == []
+
+
+def test_the_dry_runs_table_fits_its_card(page, log_in, org, sales_rep, password, tmp_path):
+    """Long cells and long messages: the table scrolls inside its card; the page does not grow sideways."""
+    upload = tmp_path / "wide.csv"
+    long_name = "N" * 300
+    upload.write_text(
+        "name,email,phone,industry,owner\n"
+        + "".join(
+            f"{long_name},not-an-address-{n}-{'x' * 80},{'1' * 60},{'Industry ' * 12},nobody-{n}\n" for n in range(5)
+        )
+    )
+    page.set_viewport_size({"width": 1024, "height": 800})
+    log_in(sales_rep, password)
+    page.goto("/imports/new/")
+    page.set_input_files("input[name=file]", str(upload))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_test_id("dry-run-errors")).to_have_text("5")
+    expect(page.get_by_test_id("nothing-to-import")).to_be_visible()
+    expect(page.get_by_test_id("run-import")).to_have_count(0)
+
+    card = page.get_by_test_id("import-progress").bounding_box()
+    scroller = page.get_by_test_id("dry-run-scroll")
+    box = scroller.bounding_box()
+    assert box["x"] >= card["x"]
+    assert box["x"] + box["width"] <= card["x"] + card["width"]
+    assert scroller.evaluate("el => el.scrollWidth > el.clientWidth")  # the table scrolls inside it
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert page.csp_violations == []

@@ -53,7 +53,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, Team, TeamKind, TeamMembership, User
-from crm.imports.models import ImportJob, ImportKind
+from crm.imports.models import ImportJob, ImportKind, ImportState
 from crm.models import Activity, TaskFailure
 from sales.models import OrderLine, OrderStatus, Stage
 from support.models import Escalation, EscalationLevel, Feedback, SentEmail, TicketMessage
@@ -383,6 +383,9 @@ def build_world() -> World:
         file_name="customers.csv",
         source="name,email\nImported Co,imported@example.com\n",
         total_rows=1,
+        state=ImportState.CHECKED,  # its dry run is done
+        checked_rows=1,
+        checked_at=timezone.now(),
     )
     _records_only_admin_pages_show(world)
 
