@@ -10,10 +10,12 @@ database (no base template, no context processors that would look up the user).
 
 import logging
 import sys
+import zoneinfo
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views import defaults
 
 logger = logging.getLogger("crm.database")
@@ -60,3 +62,26 @@ def server_error(request, template_name="500.html"):
     if is_api_request(request):
         return JsonResponse({"detail": SERVER_ERROR_DETAIL}, status=500)
     return defaults.server_error(request, template_name=template_name)
+
+
+class UserTimeZoneMiddleware:
+    """Pages write times in the signed-in user's time zone (User.time_zone), else the installation's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        name = getattr(user, "time_zone", "") if user is not None and user.is_authenticated else ""
+        try:
+            zone = zoneinfo.ZoneInfo(name) if name else None
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = None
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

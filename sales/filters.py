@@ -63,11 +63,11 @@ def filter_closed_before(queryset, name, value):
 
 class OpportunityFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method=_search("name", "customer__name"), label="Search", max_length=200)
-    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices)
-    owner = IdFilter(field_name="owner_id")
-    customer = IdFilter(field_name="customer_id")
+    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label="Stage")
+    owner = IdFilter(field_name="owner_id", names="user")
+    customer = IdFilter(field_name="customer_id", names="customer")
     # ?expected_close_after=2026-01-01&expected_close_before=2026-03-31 (both inclusive)
-    expected_close = django_filters.DateFromToRangeFilter()
+    expected_close = django_filters.DateFromToRangeFilter(label="Expected close")
     # ?closed_after=2026-04-01&closed_before=2026-06-30: won or lost within those days (both inclusive)
     closed_after = django_filters.DateFilter(method=filter_closed_after, label="Won or lost on or after")
     closed_before = django_filters.DateFilter(method=filter_closed_before, label="Won or lost on or before")
@@ -89,11 +89,11 @@ def search_orders(queryset, name, value):
 
 class OrderFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method=search_orders, label="Search", max_length=200)
-    status = django_filters.MultipleChoiceFilter(choices=OrderStatus.choices)
-    owner = IdFilter(field_name="owner_id")
-    customer = IdFilter(field_name="customer_id")
+    status = django_filters.MultipleChoiceFilter(choices=OrderStatus.choices, label="Status")
+    owner = IdFilter(field_name="owner_id", names="user")
+    customer = IdFilter(field_name="customer_id", names="customer")
     # ?placed_at_after=2026-01-01&placed_at_before=2026-01-31 (whole days, both inclusive)
-    placed_at = django_filters.DateFromToRangeFilter()
+    placed_at = django_filters.DateFromToRangeFilter(label="Placed")
 
     class Meta:
         model = Order
@@ -102,7 +102,7 @@ class OrderFilter(django_filters.FilterSet):
 
 class ProductFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method=_search("name", "sku"), label="Search", max_length=200)
-    active = django_filters.BooleanFilter()
+    active = django_filters.BooleanFilter(label="Sold")
 
     class Meta:
         model = Product

@@ -27,6 +27,7 @@ from crm.dashboard import (
     month_end,
     start_of,
 )
+from crm.dates import month_text
 from crm.home_sections import HomeSection
 from crm.reassignment import Mover
 
@@ -211,7 +212,7 @@ def revenue_chart(*, user: User, period: Period) -> Chart:
         value_label=f"Revenue ({settings.CRM_CURRENCY})",
         bars=[
             Bar(
-                month.strftime("%b %Y"),
+                month_text(month),
                 totals.get(month) or ZERO,
                 money(totals.get(month)),
                 orders_url(

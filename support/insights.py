@@ -26,6 +26,7 @@ from crm.dashboard import (
     month_end,
     start_of,
 )
+from crm.dates import month_text
 from crm.explainer import ExplainableKind
 from crm.home_sections import HomeSection
 from crm.reassignment import Mover
@@ -218,7 +219,7 @@ def csat_by_month(*, user: User, period: Period) -> tuple[Chart, int, int]:
         row = by_month.get(month, {"count": 0, "total": 0})
         average = row["total"] / row["count"] if row["count"] else 0
         url = feedback_url(created_at_after=month.isoformat(), created_at_before=month_end(month).isoformat())
-        bars.append(Bar(month.strftime("%b %Y"), average, rating_text(row["total"], row["count"]), url))
+        bars.append(Bar(month_text(month), average, rating_text(row["total"], row["count"]), url))
     chart = Chart(
         key="csat-by-month",
         title="CSAT average by month",
