@@ -29,7 +29,7 @@ from crm.dashboard import (
 from crm.dates import month_text
 from crm.explainer import ExplainableKind
 from crm.home_sections import HomeSection
-from crm.reassignment import Mover
+from crm.reassignment import Mover, Pending
 
 from . import access, selectors
 from .filters import breached_on_or_after
@@ -348,10 +348,21 @@ HOME_SECTIONS = (
 # Bulk reassignment
 
 
-def move_tickets(*, acting_user: User, team: Team, from_user: User, to_user: User, now) -> int:
-    """The team's unresolved tickets assigned to `from_user` go to `to_user`; finished ones keep who worked them."""
+def _tickets_moving(team: Team, from_user: User):
+    return Ticket.objects.filter(team=team, assignee=from_user, status__in=UNRESOLVED_STATUSES)
+
+
+def count_tickets(*, team: Team, from_user: User) -> list[Pending]:
+    return [Pending("tickets", "open tickets", _tickets_moving(team, from_user).count())]
+
+
+def move_tickets(
+    *, acting_user: User, team: Team, from_user: User, to_user: User, now, include_closed: bool = False
+) -> int:
+    """The team's unresolved tickets assigned to `from_user` go to `to_user`; finished ones keep who worked them
+    (always: `include_closed` is about deals)."""
     return reassign_and_record(
-        Ticket.objects.filter(team=team, assignee=from_user, status__in=UNRESOLVED_STATUSES),
+        _tickets_moving(team, from_user),
         field="assignee",
         to=to_user,
         version=F("version") + 1,
@@ -366,6 +377,7 @@ def tickets_mover() -> Mover:
         team_kind=TeamKind.SUPPORT,
         order=30,
         move=move_tickets,
+        count=count_tickets,
     )
 
 
