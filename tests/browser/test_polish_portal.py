@@ -29,8 +29,8 @@ def test_lost_reason_shows_only_for_the_lost_stage(page, log_in, org, sales_rep,
     page.fill("#id_amount", "10")
     page.select_option("#id_stage", "lost")
     reason.fill("Too expensive")
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/new/" not in url)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/sales/opportunities/" in url and "/new/" not in url)
     assert Opportunity.objects.get(name="Lost one").lost_reason == "Too expensive"
     assert page.csp_violations == []
 
@@ -41,3 +41,27 @@ def test_one_navigation_item_is_highlighted(page, log_in, org, support_rep, pass
     current = page.locator('header.site nav a[aria-current="page"]')
     expect(current).to_have_count(1)
     expect(current).to_have_text("Feedback")
+
+
+@pytest.mark.parametrize("width", [1280, 1024, 800])
+def test_the_admin_homes_teams_card_is_not_clipped(page, log_in, org, admin, password, width):
+    from accounts.models import Role, TeamKind
+    from tests.factories import TeamFactory, UserFactory
+
+    manager = UserFactory(
+        username="a_manager_with_a_rather_long_username", role=Role.MANAGER, first_name="", last_name=""
+    )
+    TeamFactory(name="Enterprise Accounts Northern Europe and Baltics", kind=TeamKind.SALES, manager=manager)
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(admin, password)
+    page.goto("/")
+    card = page.locator('article[data-section="teams"]')
+    expect(card.get_by_test_id("admin-teams")).to_be_visible()
+    sizes = card.evaluate(
+        "card => ({card: card.clientWidth, content: card.scrollWidth,"
+        " table: card.querySelector('table').getBoundingClientRect().right,"
+        " right: card.getBoundingClientRect().right})"
+    )
+    assert sizes["content"] <= sizes["card"], sizes
+    assert sizes["table"] <= sizes["right"] + 0.5, sizes
+    expect(card.locator("th", has_text="Members")).to_be_in_viewport()
