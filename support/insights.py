@@ -26,7 +26,7 @@ from crm.dashboard import (
     month_end,
     start_of,
 )
-from crm.dates import month_text
+from crm.dates import day_text, month_text
 from crm.explainer import ExplainableKind
 from crm.home_sections import HomeSection
 from crm.reassignment import Mover, Pending
@@ -92,7 +92,7 @@ def ticket_figures(*, user: User, period: Period) -> SectionFigures:
             "SLA breaches this week",
             str(breaches),
             tickets_url(breached_after=period.week_start.isoformat()),
-            note=f"tickets with a clock overdue since {period.week_start:%a %d %b}",
+            note=f"tickets with a clock overdue since {day_text(period.week_start)}",
         ),
         Figure(
             "median-first-response",
