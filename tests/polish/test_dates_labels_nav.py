@@ -177,3 +177,24 @@ def test_an_expected_close_in_1900_is_fine(api, org, sales_rep):
         format="json",
     )
     assert response.status_code == 201
+
+
+def test_every_record_page_writes_its_times_in_the_users_zone(portal, support_org, support_manager, ticket):
+    """Ticket, customer and feedback pages: one format, the viewer's zone (Tokyo: UTC+9)."""
+    from crm.models import Customer
+    from support.models import Feedback, Ticket
+    from tests.support.factories import FeedbackFactory
+
+    moment = datetime(2026, 2, 27, 20, 15, tzinfo=UTC)  # 28 Feb 2026, 05:15 in Tokyo
+    Ticket.objects.filter(pk=ticket.pk).update(created_at=moment)
+    Customer.objects.filter(pk=ticket.customer_id).update(updated_at=moment)
+    feedback = FeedbackFactory(customer=ticket.customer, ticket=ticket)
+    Feedback.objects.filter(pk=feedback.pk).update(created_at=moment)
+    support_manager.time_zone = "Asia/Tokyo"
+    support_manager.save(update_fields=["time_zone"])
+    client = portal.as_user(support_manager)
+    for path in (f"/support/tickets/{ticket.pk}/", f"/customers/{ticket.customer_id}/", "/support/feedback/"):
+        page = client.get(path).content.decode()
+        assert "28 Feb 2026, 05:15" in page, path
+        assert "27 Feb 2026" not in page, path
+        assert "2026-02-2" not in re.sub(r'(value|href|datetime)="[^"]*"', "", page), path
