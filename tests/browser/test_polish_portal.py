@@ -65,3 +65,18 @@ def test_the_admin_homes_teams_card_is_not_clipped(page, log_in, org, admin, pas
     assert sizes["content"] <= sizes["card"], sizes
     assert sizes["table"] <= sizes["right"] + 0.5, sizes
     expect(card.locator("th", has_text="Members")).to_be_in_viewport()
+
+
+def test_the_customer_form_warns_live_of_an_email_in_use(page, log_in, org, sales_rep, password):
+    CustomerFactory(name="Acme Visible", owner=sales_rep, email="desk@acme.test")
+    log_in(sales_rep, password)
+    page.goto("/customers/new/")
+    page.fill("#id_name", "Acme Two")
+    page.fill("#id_email", "DESK@acme.test")
+    page.locator("#id_email").blur()
+    warning = page.get_by_test_id("email-warning")
+    expect(warning).to_contain_text("Acme Visible")
+    page.fill("#id_email", "other@acme.test")
+    page.locator("#id_email").blur()
+    expect(warning).to_have_count(0)
+    assert page.csp_violations == []
