@@ -43,6 +43,12 @@ class Pending:
     label: str  # "open opportunities", "won or lost deals"
     count: int
     closed: bool = False  # moves only with include_closed
+    one: str = ""  # the label for exactly one record ("customer"); default: `label`
+
+    @property
+    def counted(self) -> str:
+        """ "1 customer", "3 open opportunities"."""
+        return f"{self.count} {self.one if self.count == 1 and self.one else self.label}"
 
 
 @dataclass(frozen=True)
@@ -164,7 +170,7 @@ def _check_members(*, team: Team, from_user: User, to_user: User) -> None:
 
 
 def count_customers(*, team: Team, from_user: User) -> list[Pending]:
-    return [Pending("customers", "customers", Customer.objects.filter(owner=from_user).count())]
+    return [Pending("customers", "customers", Customer.objects.filter(owner=from_user).count(), one="customer")]
 
 
 def move_customers(

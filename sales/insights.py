@@ -345,8 +345,8 @@ def count_opportunities(*, team: Team, from_user: User) -> list[Pending]:
         open=Count("pk", filter=~Q(stage__in=CLOSED_STAGES)), closed=Count("pk", filter=Q(stage__in=CLOSED_STAGES))
     )
     return [
-        Pending("opportunities", "open opportunities", counts["open"]),
-        Pending("closed_opportunities", "won or lost deals", counts["closed"], closed=True),
+        Pending("opportunities", "open opportunities", counts["open"], one="open opportunity"),
+        Pending("closed_opportunities", "won or lost deals", counts["closed"], closed=True, one="won or lost deal"),
     ]
 
 

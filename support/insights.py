@@ -353,7 +353,7 @@ def _tickets_moving(team: Team, from_user: User):
 
 
 def count_tickets(*, team: Team, from_user: User) -> list[Pending]:
-    return [Pending("tickets", "open tickets", _tickets_moving(team, from_user).count())]
+    return [Pending("tickets", "open tickets", _tickets_moving(team, from_user).count(), one="open ticket")]
 
 
 def move_tickets(

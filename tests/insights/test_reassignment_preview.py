@@ -111,7 +111,7 @@ def test_portal_first_says_how_much_will_move(world, portal):
     assert response.status_code == 200
     page = response.content.decode()
     preview = re.search(r'data-testid="reassign-preview".*?</section>', page, re.S).group(0)
-    assert "1 customers will move" in preview
+    assert "1 customer will move" in preview
     assert "2 open opportunities will move" in preview
     assert "2 won or lost deals will stay" in preview
     assert 'name="confirmed" value="on"' in preview
