@@ -94,7 +94,7 @@ class TicketFilter(django_filters.FilterSet):
     customer = IdFilter(field_name="customer_id", names="customer")
     customer_owner = IdFilter(field_name="customer__owner_id", label="Customer's owner", names="user")
     breached = django_filters.BooleanFilter(method=filter_breached, label="SLA breached now")
-    unresolved = django_filters.BooleanFilter(method=filter_unresolved, label="Unresolved (new, open or pending)")
+    unresolved = django_filters.BooleanFilter(method=filter_unresolved, label="Unresolved")  # new, open or pending
     breached_after = django_filters.DateFilter(method=filter_breached_after, label="SLA breached on or after")
     # ?created_at_after=2026-05-01&created_at_before=2026-05-31 (whole days, both inclusive)
     created_at = django_filters.DateFromToRangeFilter(label="Created")

@@ -109,7 +109,7 @@ def test_a_ticket_queue_says_yes_and_names_the_assignee(portal, support_org, sup
     )
     assert response.status_code == 200
     text = caption(response)
-    assert "Unresolved (new, open or pending): yes" in text
+    assert "Unresolved: yes" in text
     assert "Assignee: Sue Port" in text
     assert "Customer: Customer C" in text
     assert "Has a first response: no" in text
