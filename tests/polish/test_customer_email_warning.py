@@ -144,3 +144,24 @@ def test_portal_create_never_names_a_hidden_customer(portal, sales_rep, hidden_t
 def test_the_email_check_needs_a_login(client):
     response = client.get("/customers/email-check/?email=x@y.test")
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("persona", "named"),
+    [
+        ("admin", True),
+        ("other_manager", True),
+        ("other_rep", True),
+        ("other_rep_2", False),  # a teammate of the owner: not by itself
+        ("support_manager", True),  # the support directory: every customer
+        ("support_rep", True),
+        ("sales_manager", False),
+        ("sales_rep", False),
+        ("teammate", False),
+        ("outsider", False),
+    ],
+)
+def test_the_warning_names_a_customer_exactly_to_those_who_may_view_it(portal, request, hidden_twin, persona, named):
+    response = portal.as_user(request.getfixturevalue(persona)).get("/customers/email-check/?email=SECRET@hidden.test")
+    assert response.status_code == 200
+    assert ("Hidden Holdings" in response.content.decode()) is named
