@@ -68,13 +68,26 @@ def test_api_moves_won_and_lost_deals_only_if_asked(world, api):
     assert not Opportunity.objects.filter(owner=world.users["rep_x1"]).exists()
 
 
-@pytest.mark.parametrize(("actor", "status"), [("rep_x1", 403), ("rep_x2", 403), ("far_manager", 404)])
-def test_api_preview_is_refused_like_the_move(world, api, actor, status):
+@pytest.mark.parametrize(
+    ("actor", "status"),
+    [
+        ("root", 200),  # an admin
+        ("dual_manager", 200),  # the team's manager
+        ("rep_x1", 403),
+        ("rep_x2", 403),
+        ("agent_x1", 404),
+        ("y_support_manager", 404),
+        ("far_manager", 404),
+    ],
+)
+def test_api_preview_is_allowed_and_refused_like_the_move(world, api, actor, status):
+    before = snapshot()
     response = api.as_user(world.users[actor]).post(
         reassign_url(world.teams["sales_x"]), rep_x1_to_x2(world, preview=True), format="json"
     )
     assert response.status_code == status
-    assert "preview" not in response.json()
+    assert ("preview" in response.json()) is (status == 200)
+    assert snapshot() == before
 
 
 def test_api_preview_checks_the_members(world, api):
