@@ -1,7 +1,18 @@
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.crypto import salted_hmac
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError("Not a known time zone (e.g. Europe/Berlin).") from None
+
 
 SESSION_GENERATION_SALT = "accounts.User.session_generation"
 
@@ -19,6 +30,8 @@ class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.SALES, db_index=True)
     # Part of every session's auth hash: raising it ends all of the user's sessions (accounts/sessions.py).
     session_generation = models.PositiveIntegerField(default=0, editable=False)
+    # The portal writes times in this zone (an IANA name, e.g. "Europe/Berlin"); empty: the installation's.
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -18,10 +18,10 @@ def search_customers(queryset, name, value):
 
 class CustomerFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method=search_customers, label="Search", max_length=200)
-    owner = IdFilter(field_name="owner_id")
+    owner = IdFilter(field_name="owner_id", names="user")
     industry = django_filters.CharFilter(lookup_expr="iexact", max_length=100)
-    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
-    updated_before = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="lt")
+    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label="Updated from")
+    updated_before = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="lt", label="Updated before")
 
     class Meta:
         model = Customer
@@ -42,7 +42,7 @@ def search_contacts(queryset, name, value):
 
 class ContactFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method=search_contacts, max_length=200)
-    customer = VisibleCustomerFilter()
+    customer = VisibleCustomerFilter(names="customer")
 
     class Meta:
         model = Contact

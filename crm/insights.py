@@ -43,6 +43,7 @@ def register() -> None:
             team_kind=TeamKind.SALES,
             order=10,
             move=reassignment.move_customers,
+            count=reassignment.count_customers,
         )
     )
     for section in HOME_SECTIONS:

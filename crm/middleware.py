@@ -10,10 +10,12 @@ database (no base template, no context processors that would look up the user).
 
 import logging
 import sys
+import zoneinfo
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views import defaults
 from django_htmx.http import trigger_client_event
 
@@ -83,3 +85,26 @@ class HistoryChangedMiddleware:
         if getattr(request, "htmx", False) and request.method not in READS and response.status_code < 500:
             trigger_client_event(response, HISTORY_CHANGED_EVENT)
         return response
+
+
+class UserTimeZoneMiddleware:
+    """Pages write times in the signed-in user's time zone (User.time_zone), else the installation's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        name = getattr(user, "time_zone", "") if user is not None and user.is_authenticated else ""
+        try:
+            zone = zoneinfo.ZoneInfo(name) if name else None
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = None
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from .dates import validate_business_date
+
 
 class TextRecord(models.Model):
     """A record whose text fields refuse NUL characters, which PostgreSQL cannot store."""
@@ -36,7 +38,7 @@ class VersionedRecord(TextRecord):
 
 class Customer(VersionedRecord):
     name = models.CharField(max_length=200)
-    email = models.EmailField(blank=True)
+    email = models.EmailField("e-mail", blank=True)
     phone = models.CharField(max_length=50, blank=True)
     industry = models.CharField(max_length=100, blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="customers_owned")
@@ -63,7 +65,7 @@ class Contact(VersionedRecord):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100, blank=True)
-    email = models.EmailField(blank=True)
+    email = models.EmailField("e-mail", blank=True)
     phone = models.CharField(max_length=50, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -89,7 +91,7 @@ class Activity(TextRecord):
     kind = models.CharField(max_length=16, choices=ActivityKind.choices, default=ActivityKind.NOTE)
     body = models.TextField(max_length=10_000)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="activities")
-    occurred_at = models.DateTimeField(default=timezone.now)
+    occurred_at = models.DateTimeField(default=timezone.now, validators=[validate_business_date])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -31,11 +31,20 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    current = request.path
-    items = []
-    for item in sorted(_items, key=lambda i: i.order):
-        if user.role in item.roles:
-            url = reverse(item.url_name)
-            active = current == url if url == "/" else current.startswith(url)
-            items.append({"label": item.label, "url": url, "active": active})
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "active": False}
+        for item in sorted(_items, key=lambda i: i.order)
+        if user.role in item.roles
+    ]
+    if (current := _current_item(items, request.path)) is not None:
+        current["active"] = True
     return {"nav_items": items, "show_admin_link": user.is_admin}
+
+
+def _current_item(items: list[dict], path: str) -> dict | None:
+    """The one entry the page belongs to: the longest URL that the path starts with ("/" only for itself).
+
+    /support/feedback/ belongs to Feedback, not also to Tickets (/support/).
+    """
+    matching = [item for item in items if (path == item["url"] if item["url"] == "/" else path.startswith(item["url"]))]
+    return max(matching, key=lambda item: len(item["url"]), default=None)

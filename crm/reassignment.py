@@ -5,8 +5,13 @@ AppConfig.ready(), so crm imports neither:
 
     register_reassignment_mover(Mover(
         kind="tickets", label="Open tickets assigned to them", team_kind=TeamKind.SUPPORT, order=30,
-        move=lambda *, acting_user, team, from_user, to_user, now: count_moved,
+        move=lambda *, acting_user, team, from_user, to_user, now, include_closed: count_moved,
+        count=lambda *, team, from_user: [Pending("tickets", "open tickets", n)],
     ))
+
+Before anything moves, `team_reassign_preview` says how much would: each mover counts its
+records in parts ("open opportunities", "won or lost deals"); a part marked `closed` moves
+only when the caller asks for closed records too (`include_closed`, off by default).
 
 A mover only writes: `team_reassign` has already checked who acts and who the two
 members are. Every mover runs in one transaction, so a refusal or a failure in any of
@@ -35,12 +40,32 @@ NOT_A_MEMBER = "Not a member of this team."
 
 
 @dataclass(frozen=True)
+class Pending:
+    """Records of one part of a kind that a reassignment would move (or leave, if `closed` and not asked for)."""
+
+    part: str  # as the API names it: "customers", "opportunities", "closed_opportunities", "tickets"
+    label: str  # "open opportunities", "won or lost deals"
+    count: int
+    closed: bool = False  # moves only with include_closed
+    one: str = ""  # the label for exactly one record ("customer"); default: `label`
+
+    @property
+    def counted(self) -> str:
+        """ "1 customer", "3 open opportunities"."""
+        return f"{self.count} {self.one if self.count == 1 and self.one else self.label}"
+
+
+@dataclass(frozen=True)
 class Mover:
     kind: str  # as the API and the form name it: "customers", "opportunities", "tickets"
     label: str
     team_kind: str  # the members of teams of this kind own or work these records
     order: int
-    move: Callable[..., int]  # (*, acting_user, team, from_user, to_user, now) -> how many records moved
+    # (*, acting_user, team, from_user, to_user, now, include_closed) -> how many records moved
+    move: Callable[..., int]
+    # (*, team, from_user) -> what `move` would touch, in parts (None: not counted in a preview)
+    count: Callable[..., list[Pending]] | None = None
+    closed_label: str = ""  # the choice that also moves its closed records ("Also move won and lost deals")
 
 
 _movers: dict[str, Mover] = {}
@@ -57,22 +82,64 @@ def movers_for(team: Team) -> list[Mover]:
 
 @transaction.atomic
 def team_reassign(
-    *, acting_user: User, team: Team, from_user: User, to_user: User, kinds: Iterable[str] | None = None
+    *,
+    acting_user: User,
+    team: Team,
+    from_user: User,
+    to_user: User,
+    kinds: Iterable[str] | None = None,
+    include_closed: bool = False,
 ) -> dict[str, int]:
     """Move `from_user`'s records of `kinds` (default: every kind for this team) to `to_user`.
 
-    Answers how many records of each kind moved. Only a manager of the team or an admin
-    may; both users must be members of the team, and `to_user` active.
+    Answers how many records of each kind moved. Won and lost deals move only with
+    `include_closed`. Only a manager of the team or an admin may; both users must be
+    members of the team, and `to_user` active.
     """
+    movers = _checked_movers(acting_user=acting_user, team=team, from_user=from_user, to_user=to_user, kinds=kinds)
+    now = timezone.now()
+    return {
+        mover.kind: mover.move(
+            acting_user=acting_user,
+            team=team,
+            from_user=from_user,
+            to_user=to_user,
+            now=now,
+            include_closed=include_closed,
+        )
+        for mover in movers
+    }
+
+
+def team_reassign_preview(
+    *,
+    acting_user: User,
+    team: Team,
+    from_user: User,
+    to_user: User,
+    kinds: Iterable[str] | None = None,
+    include_closed: bool = False,
+) -> list[tuple[Pending, bool]]:
+    """What `team_reassign` with the same arguments would do, moving nothing: (part, whether it moves).
+
+    Checked exactly like the move itself, so a preview that answers will move what it said
+    (unless the records change in between).
+    """
+    movers = _checked_movers(acting_user=acting_user, team=team, from_user=from_user, to_user=to_user, kinds=kinds)
+    return [
+        (pending, include_closed or not pending.closed)
+        for mover in movers
+        if mover.count is not None
+        for pending in mover.count(team=team, from_user=from_user)
+    ]
+
+
+def _checked_movers(*, acting_user: User, team: Team, from_user: User, to_user: User, kinds) -> list[Mover]:
     if not access.can_reassign_team_work(acting_user, team):
         raise PermissionDenied("Only the team's manager or an admin may move its members' work.")
     movers = _chosen_movers(team, kinds)
     _check_members(team=team, from_user=from_user, to_user=to_user)
-    now = timezone.now()
-    return {
-        mover.kind: mover.move(acting_user=acting_user, team=team, from_user=from_user, to_user=to_user, now=now)
-        for mover in movers
-    }
+    return movers
 
 
 def _chosen_movers(team: Team, kinds: Iterable[str] | None) -> list[Mover]:
@@ -113,7 +180,13 @@ def _check_members(*, team: Team, from_user: User, to_user: User) -> None:
         raise ValidationError(errors)
 
 
-def move_customers(*, acting_user: User, team: Team, from_user: User, to_user: User, now: datetime) -> int:
+def count_customers(*, team: Team, from_user: User) -> list[Pending]:
+    return [Pending("customers", "customers", Customer.objects.filter(owner=from_user).count(), one="customer")]
+
+
+def move_customers(
+    *, acting_user: User, team: Team, from_user: User, to_user: User, now: datetime, include_closed: bool = False
+) -> int:
     """Every customer `from_user` owns becomes `to_user`'s (their shares stay as they are)."""
     return reassign_and_record(
         Customer.objects.filter(owner=from_user), field="owner", to=to_user, version=F("version") + 1, updated_at=now

@@ -143,3 +143,37 @@ def customer_grant_get(*, customer: Customer, grant_id: str):
 
 
 GRANT_ID = re.compile(r"(user|team)-([0-9]{1,18})")
+
+
+SAME_EMAIL_SHOWN = 5
+
+
+def customers_with_email(*, user: User, email: str, excluding: int | None = None) -> list[Customer]:
+    """Customers `user` may view whose e-mail is `email` (any case), other than customer `excluding`.
+
+    A warning, never a refusal: two customers may share an address (a group's accounts desk). It
+    names only customers the user may view, so it tells nobody that a hidden one exists.
+    """
+    email = (email or "").strip()
+    if not email:
+        return []
+    same = customers_visible_to(user).filter(email__iexact=email)
+    if excluding is not None:
+        same = same.exclude(pk=excluding)
+    return list(same.order_by("name", "id")[:SAME_EMAIL_SHOWN])
+
+
+def customer_email_warnings(*, user: User, email: str, excluding: int | None = None) -> list[dict]:
+    """The API's `warnings` for a customer's e-mail: [] or one entry naming the customers that share it."""
+    same = customers_with_email(user=user, email=email, excluding=excluding)
+    if not same:
+        return []
+    names = ", ".join(f"{customer.name} (#{customer.pk})" for customer in same)
+    return [
+        {
+            "field": "email",
+            "code": "email_in_use",
+            "message": f"This e-mail is also the e-mail of a customer you can see: {names}.",
+            "customers": [customer.pk for customer in same],
+        }
+    ]

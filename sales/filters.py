@@ -63,11 +63,11 @@ def filter_closed_before(queryset, name, value):
 
 class OpportunityFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Search", max_length=200)
-    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices)
-    owner = IdFilter(field_name="owner_id")
-    customer = VisibleCustomerFilter()
+    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label="Stage")
+    owner = IdFilter(field_name="owner_id", names="user")
+    customer = VisibleCustomerFilter(names="customer")
     # ?expected_close_after=2026-01-01&expected_close_before=2026-03-31 (both inclusive)
-    expected_close = django_filters.DateFromToRangeFilter()
+    expected_close = django_filters.DateFromToRangeFilter(label="Expected close")
     # ?closed_after=2026-04-01&closed_before=2026-06-30: won or lost within those days (both inclusive)
     closed_after = django_filters.DateFilter(method=filter_closed_after, label="Won or lost on or after")
     closed_before = django_filters.DateFilter(method=filter_closed_before, label="Won or lost on or before")
@@ -86,11 +86,11 @@ class OpportunityFilter(django_filters.FilterSet):
 
 class OrderFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Search", max_length=200)
-    status = django_filters.MultipleChoiceFilter(choices=OrderStatus.choices)
-    owner = IdFilter(field_name="owner_id")
-    customer = VisibleCustomerFilter()
+    status = django_filters.MultipleChoiceFilter(choices=OrderStatus.choices, label="Status")
+    owner = IdFilter(field_name="owner_id", names="user")
+    customer = VisibleCustomerFilter(names="customer")
     # ?placed_at_after=2026-01-01&placed_at_before=2026-01-31 (whole days, both inclusive)
-    placed_at = django_filters.DateFromToRangeFilter()
+    placed_at = django_filters.DateFromToRangeFilter(label="Placed")
 
     class Meta:
         model = Order
@@ -109,7 +109,7 @@ class OrderFilter(django_filters.FilterSet):
 
 class ProductFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method=_search("name", "sku"), label="Search", max_length=200)
-    active = django_filters.BooleanFilter()
+    active = django_filters.BooleanFilter(label="Sold")
 
     class Meta:
         model = Product

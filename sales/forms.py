@@ -42,6 +42,15 @@ class OpportunityForm(VersionedForm):
             if self.instance.pk:
                 self.fields["owner"].initial = self.instance.owner_id
         self.order_fields(["customer", "name", "stage", "amount", "expected_close", "probability_override"])
+        if not self.shows_lost_reason:
+            # Hidden and left out of the post until the stage is "lost" (static/js/sales.js shows it);
+            # the service still refuses a lost reason on any other stage.
+            self.fields["lost_reason"].widget.attrs["disabled"] = True
+
+    @property
+    def shows_lost_reason(self) -> bool:
+        """Whether the form offers "Lost reason": the stage is lost, or a reason was given (and is refused)."""
+        return self["stage"].value() == Stage.LOST or bool(self["lost_reason"].value())
 
     def changes(self) -> dict:
         values = super().changes()

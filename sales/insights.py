@@ -28,8 +28,9 @@ from crm.dashboard import (
     month_end,
     start_of,
 )
+from crm.dates import month_text
 from crm.home_sections import HomeSection
-from crm.reassignment import Mover
+from crm.reassignment import Mover, Pending
 
 from . import access
 from .filters import closed_on_or_after
@@ -212,7 +213,7 @@ def revenue_chart(*, user: User, period: Period) -> Chart:
         value_label=f"Revenue ({settings.CRM_CURRENCY})",
         bars=[
             Bar(
-                month.strftime("%b %Y"),
+                month_text(month),
                 totals.get(month) or ZERO,
                 money(totals.get(month)),
                 orders_url(
@@ -335,10 +336,28 @@ HOME_SECTIONS = (
 # Bulk reassignment
 
 
-def move_opportunities(*, acting_user: User, team: Team, from_user: User, to_user: User, now) -> int:
-    """Every opportunity `from_user` owns, open or closed, becomes `to_user`'s."""
+def _opportunities_moving(from_user: User, *, include_closed: bool):
+    owned = Opportunity.objects.filter(owner=from_user)
+    return owned if include_closed else owned.exclude(stage__in=CLOSED_STAGES)
+
+
+def count_opportunities(*, team: Team, from_user: User) -> list[Pending]:
+    counts = Opportunity.objects.filter(owner=from_user).aggregate(
+        open=Count("pk", filter=~Q(stage__in=CLOSED_STAGES)), closed=Count("pk", filter=Q(stage__in=CLOSED_STAGES))
+    )
+    return [
+        Pending("opportunities", "open opportunities", counts["open"], one="open opportunity"),
+        Pending("closed_opportunities", "won or lost deals", counts["closed"], closed=True, one="won or lost deal"),
+    ]
+
+
+def move_opportunities(
+    *, acting_user: User, team: Team, from_user: User, to_user: User, now, include_closed: bool = False
+) -> int:
+    """Every open opportunity `from_user` owns becomes `to_user`'s; won and lost ones too only if asked
+    (a closed deal's owner is who won or lost it, which reports and commissions rely on)."""
     return reassign_and_record(
-        Opportunity.objects.filter(owner=from_user),
+        _opportunities_moving(from_user, include_closed=include_closed),
         field="owner",
         to=to_user,
         version=F("version") + 1,
@@ -354,4 +373,6 @@ def opportunities_mover() -> Mover:
         team_kind=TeamKind.SALES,
         order=20,
         move=move_opportunities,
+        count=count_opportunities,
+        closed_label="Also move won and lost deals (they stay with who closed them unless ticked)",
     )

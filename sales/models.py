@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from crm.dates import validate_business_date
 from crm.models import TextRecord, VersionedRecord
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -44,9 +45,13 @@ class Opportunity(VersionedRecord):
     name = models.CharField(max_length=200)
     stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.PROSPECTING)
     amount = models.DecimalField(**MONEY, default=ZERO, validators=[MinValueValidator(ZERO)])
-    expected_close = models.DateField(null=True, blank=True)
+    expected_close = models.DateField(null=True, blank=True, validators=[validate_business_date])
     probability_override = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(100)], help_text="Percent; empty: from the stage."
+        "probability (%)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text="Percent; empty: from the stage.",
     )
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="opportunities")
     won_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -26,9 +26,10 @@ from crm.dashboard import (
     month_end,
     start_of,
 )
+from crm.dates import day_text, month_text
 from crm.explainer import ExplainableKind
 from crm.home_sections import HomeSection
-from crm.reassignment import Mover
+from crm.reassignment import Mover, Pending
 
 from . import access, selectors
 from .filters import breached_on_or_after
@@ -91,7 +92,7 @@ def ticket_figures(*, user: User, period: Period) -> SectionFigures:
             "SLA breaches this week",
             str(breaches),
             tickets_url(breached_after=period.week_start.isoformat()),
-            note=f"tickets with a clock overdue since {period.week_start:%a %d %b}",
+            note=f"tickets with a clock overdue since {day_text(period.week_start)}",
         ),
         Figure(
             "median-first-response",
@@ -218,7 +219,7 @@ def csat_by_month(*, user: User, period: Period) -> tuple[Chart, int, int]:
         row = by_month.get(month, {"count": 0, "total": 0})
         average = row["total"] / row["count"] if row["count"] else 0
         url = feedback_url(created_at_after=month.isoformat(), created_at_before=month_end(month).isoformat())
-        bars.append(Bar(month.strftime("%b %Y"), average, rating_text(row["total"], row["count"]), url))
+        bars.append(Bar(month_text(month), average, rating_text(row["total"], row["count"]), url))
     chart = Chart(
         key="csat-by-month",
         title="CSAT average by month",
@@ -347,10 +348,21 @@ HOME_SECTIONS = (
 # Bulk reassignment
 
 
-def move_tickets(*, acting_user: User, team: Team, from_user: User, to_user: User, now) -> int:
-    """The team's unresolved tickets assigned to `from_user` go to `to_user`; finished ones keep who worked them."""
+def _tickets_moving(team: Team, from_user: User):
+    return Ticket.objects.filter(team=team, assignee=from_user, status__in=UNRESOLVED_STATUSES)
+
+
+def count_tickets(*, team: Team, from_user: User) -> list[Pending]:
+    return [Pending("tickets", "open tickets", _tickets_moving(team, from_user).count(), one="open ticket")]
+
+
+def move_tickets(
+    *, acting_user: User, team: Team, from_user: User, to_user: User, now, include_closed: bool = False
+) -> int:
+    """The team's unresolved tickets assigned to `from_user` go to `to_user`; finished ones keep who worked them
+    (always: `include_closed` is about deals)."""
     return reassign_and_record(
-        Ticket.objects.filter(team=team, assignee=from_user, status__in=UNRESOLVED_STATUSES),
+        _tickets_moving(team, from_user),
         field="assignee",
         to=to_user,
         version=F("version") + 1,
@@ -365,6 +377,7 @@ def tickets_mover() -> Mover:
         team_kind=TeamKind.SUPPORT,
         order=30,
         move=move_tickets,
+        count=count_tickets,
     )
 
 

@@ -89,8 +89,8 @@ class Ticket(VersionedRecord):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
-    first_response_due_at = models.DateTimeField()
-    sla_due_at = models.DateTimeField(help_text="When the ticket must be resolved.")
+    first_response_due_at = models.DateTimeField("first response due at")
+    sla_due_at = models.DateTimeField("SLA due at", help_text="When the ticket must be resolved.")
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     # SLA clock bookkeeping: the start of the current pause, and the time spent in earlier ones.

@@ -1,5 +1,7 @@
 """API v1: customers, their shares, and contacts. Thin: the services decide."""
 
+from collections.abc import Mapping
+
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -54,6 +56,15 @@ class CustomerSerializer(StrictSerializer):
             return self.context["request"].user.pk
         return super().current_value(name)
 
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping) and WARNINGS in data:
+            # `warnings` is only ever answered; a client that sends back what it read is not refused for it.
+            data = {name: value for name, value in data.items() if name != WARNINGS}
+        return super().to_internal_value(data)
+
+
+WARNINGS = "warnings"
+
 
 class CustomerViewSet(viewsets.ModelViewSet):
     serializer_class = CustomerSerializer
@@ -75,6 +86,20 @@ class CustomerViewSet(viewsets.ModelViewSet):
         serializer.instance = services.customer_update(
             acting_user=self.request.user, customer=serializer.instance, **serializer.validated_data
         )
+
+    def create(self, request, *args, **kwargs):
+        return self._with_warnings(super().create(request, *args, **kwargs))
+
+    def update(self, request, *args, **kwargs):
+        return self._with_warnings(super().update(request, *args, **kwargs))
+
+    def _with_warnings(self, response):
+        """A created or changed customer's answer also carries `warnings` (e.g. its e-mail is another's)."""
+        if response.status_code < 300 and isinstance(response.data, dict) and "id" in response.data:
+            response.data[WARNINGS] = selectors.customer_email_warnings(
+                user=self.request.user, email=response.data.get("email", ""), excluding=response.data["id"]
+            )
+        return response
 
     def perform_destroy(self, instance):
         services.customer_delete(acting_user=self.request.user, customer=instance)

@@ -20,9 +20,13 @@ class WholeNumberFilter(django_filters.NumberFilter):
 
 
 class IdFilter(WholeNumberFilter):
-    def __init__(self, *args, **kwargs):
+    """`names`: the reference kind (crm.audit.registry: "user", "customer", ...) that names the record in a
+    list's caption ("Owner: Ann Smith"), among those the viewer may view."""
+
+    def __init__(self, *args, names: str | None = None, **kwargs):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", LARGEST_ID)
+        self.names = names
         super().__init__(*args, **kwargs)
 
 

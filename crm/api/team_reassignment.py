@@ -1,6 +1,10 @@
-"""API v1: POST /api/v1/teams/{id}/reassign/ {"from_user", "to_user", "kinds"} moves one member's work.
+"""API v1: POST /api/v1/teams/{id}/reassign/ {"from_user", "to_user", "kinds", "include_closed", "preview"}
+moves one member's work.
 
-Answers {"moved": {"customers": 3, ...}}. A team the user may not view is 404; a team
+Answers {"moved": {"customers": 3, ...}}. Won and lost deals move only with
+"include_closed": true. With "preview": true nothing moves; the answer says how much
+would: {"preview": {"would_move": {"customers": 3, "opportunities": 2}, "would_stay":
+{"closed_opportunities": 4}}}. A team the user may not view is 404; a team
 they may view but not manage is 403, before the body is read; bad input is 400 and
 nothing moves.
 """
@@ -41,6 +45,8 @@ class TeamReassignSerializer(serializers.Serializer):
     from_user = MemberIdField(allow_null=True, help_text="The id of a member of the team.")
     to_user = MemberIdField(allow_null=True, help_text="The id of a member of the team.")
     kinds = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
+    include_closed = serializers.BooleanField(default=False, help_text="Also move won and lost deals.")
+    preview = serializers.BooleanField(default=False, help_text="Move nothing; answer how much would move.")
 
     def to_internal_value(self, data):
         unknown = [name for name in data if name not in self.fields] if isinstance(data, Mapping) else []
@@ -59,7 +65,18 @@ class TeamReassignView(APIView):
         operation_id="team_reassign",
         request=TeamReassignSerializer,
         responses=inline_serializer(
-            "TeamReassignResult", {"moved": serializers.DictField(child=serializers.IntegerField())}
+            "TeamReassignResult",
+            {
+                "moved": serializers.DictField(child=serializers.IntegerField(), required=False),
+                "preview": inline_serializer(
+                    "TeamReassignPreview",
+                    {
+                        "would_move": serializers.DictField(child=serializers.IntegerField()),
+                        "would_stay": serializers.DictField(child=serializers.IntegerField()),
+                    },
+                    required=False,
+                ),
+            },
         ),
     )
     def post(self, request, pk):
@@ -73,5 +90,21 @@ class TeamReassignView(APIView):
         errors = {field: [NOT_A_MEMBER] for field, member in members.items() if member is None}
         if errors:
             raise serializers.ValidationError(errors)
-        moved = reassignment.team_reassign(acting_user=request.user, team=team, **members, kinds=given.get("kinds"))
-        return Response({"moved": moved})
+        arguments = {
+            "acting_user": request.user,
+            "team": team,
+            **members,
+            "kinds": given.get("kinds"),
+            "include_closed": given["include_closed"],
+        }
+        if given["preview"]:
+            pending = reassignment.team_reassign_preview(**arguments)
+            return Response(
+                {
+                    "preview": {
+                        "would_move": {part.part: part.count for part, moves in pending if moves},
+                        "would_stay": {part.part: part.count for part, moves in pending if not moves},
+                    }
+                }
+            )
+        return Response({"moved": reassignment.team_reassign(**arguments)})

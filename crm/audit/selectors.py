@@ -8,11 +8,14 @@ depends on the kinds of reference, never on the number of entries.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import DateTimeField, Model, QuerySet
+from django.db.models import DateField, DateTimeField, Model, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
+from ..dates import day_text, moment_text
 from .models import AuditEntry
 from .registry import AuditedModel, audited_model, audited_models, record_type_of, reference_kind
 
@@ -166,9 +169,25 @@ def _shown(model, spec, name, value, written_label, looked_up) -> str:
     choices = dict(model_field.choices) if model_field is not None and model_field.choices else None
     if choices and value in choices:
         return str(choices[value])
-    if isinstance(model_field, DateTimeField):
-        return f"{str(value)[:16]} UTC"  # stored in UTC, to the microsecond
+    if isinstance(model_field, DateTimeField | DateField):
+        return _date_shown(model_field, value)
     if value in ("True", "False"):
         return "yes" if value == "True" else "no"
     text = str(value)
     return text if len(text) <= LONG_TEXT else f"{text[:LONG_TEXT]}…"
+
+
+def _date_shown(model_field, value) -> str:
+    """A stored date or time (ISO, times in UTC) as the portal writes it: the viewer's format and time zone."""
+    text = str(value)
+    try:
+        parsed = parse_datetime(text) if isinstance(model_field, DateTimeField) else parse_date(text)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        return text
+    if isinstance(model_field, DateTimeField):
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed, UTC)
+        return moment_text(parsed)
+    return day_text(parsed)

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "crm.middleware.HistoryChangedMiddleware",
     "axes.middleware.AxesMiddleware",
+    "crm.middleware.UserTimeZoneMiddleware",
     # Last, so that its process_exception runs first: a lost database answers 503, not 500.
     "crm.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -78,6 +79,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "crm.navigation.navigation",
             ],
+            # {{ value|day }} and {{ value|when }} on every page, without a {% load %}.
+            "builtins": ["crm.templatetags.dates"],
         },
     },
 ]
@@ -130,6 +133,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# The portal's date and time formats (crm/formats/<language>/formats.py); a user's time zone is User.time_zone.
+FORMAT_MODULE_PATH = ["crm.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -3,6 +3,8 @@
 One URL per page: an htmx request gets the page's fragment (a {% partialdef %}).
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -82,8 +84,48 @@ def customer_create(request):
             apply_service_errors(form, error)
         else:
             messages.success(request, f"Customer {customer.name} created.")
+            _warn_of_same_email(request, customer)
             return redirect("customer-detail", customer_id=customer.pk)
-    return render(request, "crm/customer_form.html", {"form": form, "customer": None})
+    return render(request, "crm/customer_form.html", _form_context(request, form, customer=None))
+
+
+def _form_context(request, form, *, customer) -> dict:
+    """The customer form, with a live warning when its e-mail is already a visible customer's."""
+    check_url = reverse("customer-email-check")
+    if customer is not None:
+        check_url += f"?{urlencode({'customer': customer.pk})}"
+    form.fields["email"].widget.attrs.update(
+        {
+            "hx-get": check_url,
+            "hx-trigger": "change, keyup changed delay:500ms",
+            "hx-target": "#email-warning",
+            "hx-swap": "innerHTML",
+        }
+    )
+    email = form["email"].value() or ""
+    same = selectors.customers_with_email(
+        user=request.user, email=email, excluding=customer.pk if customer is not None else None
+    )
+    return {"form": form, "customer": customer, "same_email": same}
+
+
+def _warn_of_same_email(request, customer: Customer) -> None:
+    same = selectors.customers_with_email(user=request.user, email=customer.email, excluding=customer.pk)
+    if same:
+        names = ", ".join(other.name for other in same)
+        messages.warning(request, f"Saved, but {customer.email} is also the e-mail of: {names}.")
+
+
+@login_required
+def customer_email_check(request):
+    """htmx: the warning under the e-mail field, naming only customers the user may view."""
+    excluding = request.GET.get("customer", "")
+    same = selectors.customers_with_email(
+        user=request.user,
+        email=request.GET.get("email", "")[:254],
+        excluding=int(excluding) if excluding.isascii() and excluding.isdigit() else None,
+    )
+    return render(request, "crm/customer_form.html#email_warning", {"same_email": same})
 
 
 def _without_empty_owner(values: dict) -> dict:
@@ -113,8 +155,10 @@ def customer_edit(request, customer_id):
             form.add_error(None, STALE_MESSAGE)
         else:
             messages.success(request, "Saved.")
+            customer.refresh_from_db(fields=["email"])
+            _warn_of_same_email(request, customer)
             return redirect("customer-detail", customer_id=customer.pk)
-    return render(request, "crm/customer_form.html", {"form": form, "customer": customer})
+    return render(request, "crm/customer_form.html", _form_context(request, form, customer=customer))
 
 
 @login_required

@@ -36,7 +36,12 @@ def team_reassign(request, team_id):
     form = _reassign_form(team, request.POST)
     if form.is_valid():
         try:
-            moved = reassignment.team_reassign(acting_user=request.user, team=team, **form.cleaned_data)
+            if not form.cleaned_data["confirmed"]:
+                # First the count, then "Move now": nothing moves before the manager has seen how much will.
+                pending = reassignment.team_reassign_preview(acting_user=request.user, team=team, **form.choices())
+                context = _team_context(request, team, form=form) | {"preview": pending}
+                return render(request, "crm/team_detail.html", context)
+            moved = reassignment.team_reassign(acting_user=request.user, team=team, **form.choices())
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

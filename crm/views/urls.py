@@ -11,6 +11,7 @@ urlpatterns = [
     path("access/<slug:kind_name>/<int:record_id>/", record_access.record_access, name="record-access"),
     path("customers/", customers.customer_list, name="customer-list"),
     path("customers/new/", customers.customer_create, name="customer-create"),
+    path("customers/email-check/", customers.customer_email_check, name="customer-email-check"),
     path("customers/export.csv", exports.customer_export, name="customer-export"),
     path("contacts/export.csv", exports.contact_export, name="contact-export"),
     path("imports/new/", imports.import_new, name="import-new"),

@@ -81,3 +81,38 @@
     }
   });
 })();
+
+// The opportunity form offers "Lost reason" only while the stage is "lost": a field marked
+// data-shown-when-stage="lost" is shown (and posted) then, hidden and disabled otherwise.
+// The server renders the same state, and refuses a lost reason on any other stage.
+(function () {
+  "use strict";
+
+  function toggleStageFields(form) {
+    var stage = form.querySelector("select[name=stage]");
+    if (!stage) {
+      return;
+    }
+    form.querySelectorAll("[data-shown-when-stage]").forEach(function (wrapper) {
+      var shown = wrapper.dataset.shownWhenStage === stage.value;
+      wrapper.hidden = !shown;
+      wrapper.querySelectorAll("input, textarea, select").forEach(function (input) {
+        input.disabled = !shown;
+      });
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("select[name=stage]") && event.target.form) {
+      toggleStageFields(event.target.form);
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form").forEach(function (form) {
+      if (form.querySelector("[data-shown-when-stage]")) {
+        toggleStageFields(form);
+      }
+    });
+  });
+})();

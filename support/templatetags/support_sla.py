@@ -7,6 +7,8 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
+from crm.dates import moment_text
+
 from .. import sla
 
 register = template.Library()
@@ -30,7 +32,7 @@ def sla_clock(ticket, clock: str):
     due_at = ticket.first_response_due_at if clock == "first_response" else ticket.sla_due_at
     met_at = ticket.first_response_at if clock == "first_response" else ticket.resolved_at
     if met_at is not None:
-        state, text = ("met" if met_at <= due_at else "missed"), f"done {timezone.localtime(met_at):%Y-%m-%d %H:%M}"
+        state, text = ("met" if met_at <= due_at else "missed"), f"done {moment_text(met_at)}"
     elif ticket.is_paused:
         state, text = "paused", f"paused, {duration_text(sla.time_left(ticket, due_at, now=ticket.paused_at))} left"
     else:

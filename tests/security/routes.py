@@ -177,6 +177,14 @@ PORTAL_ROUTES = [
     ),
     Route("customers/new/", "GET", when(creates_records, 200)),
     Route(
+        "customers/email-check/",
+        "GET",
+        signed_in(200),
+        htmx=True,
+        query=lambda case: {"email": case.world.objects["cust_other"].email},
+        note="the e-mail warning names only customers the principal may view",
+    ),
+    Route(
         "customers/new/",
         "POST",
         when(creates_records, 302),
