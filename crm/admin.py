@@ -5,12 +5,12 @@ The audit trail is shown here read-only: nobody adds, changes or deletes an entr
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.utils.html import format_html_join
 from guardian.admin import GuardedModelAdmin
 
 from . import access, services
 from .audit.selectors import history_rows
+from .background import enqueue_on_commit
 from .models import (
     Activity,
     AuditEntry,
@@ -200,5 +200,5 @@ class TaskFailureAdmin(admin.ModelAdmin):
             if task is None:
                 self.message_user(request, f"No task named {failure.task_name}.", level="error")
                 continue
-            transaction.on_commit(lambda task=task, failure=failure: task.apply_async(failure.args, failure.kwargs))
+            enqueue_on_commit(task, *failure.args, **failure.kwargs)
             failure.delete()

@@ -3,6 +3,7 @@
 from django import forms
 
 from accounts.models import Team, User
+from crm.control_characters import ControlCharactersRefusedForm
 from crm.models import Contact, Customer
 
 from .models import (
@@ -17,7 +18,7 @@ from .models import (
 )
 
 
-class TicketCreateForm(forms.Form):
+class TicketCreateForm(ControlCharactersRefusedForm, forms.Form):
     customer = forms.ModelChoiceField(queryset=Customer.objects.none())
     contact = forms.ModelChoiceField(queryset=Contact.objects.none(), required=False)
     subject = forms.CharField(max_length=200)
@@ -48,7 +49,7 @@ class VersionField(forms.IntegerField):
         super().__init__(min_value=1, **kwargs)
 
 
-class StatusForm(forms.Form):
+class StatusForm(ControlCharactersRefusedForm, forms.Form):
     status = forms.ChoiceField(choices=TicketStatus.choices)
     version = VersionField()
 
@@ -60,12 +61,12 @@ class StatusForm(forms.Form):
             ]
 
 
-class PriorityForm(forms.Form):
+class PriorityForm(ControlCharactersRefusedForm, forms.Form):
     priority = forms.ChoiceField(choices=TicketPriority.choices)
     version = VersionField()
 
 
-class AssignForm(forms.Form):
+class AssignForm(ControlCharactersRefusedForm, forms.Form):
     assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="Nobody")
     version = VersionField()
 
@@ -75,7 +76,7 @@ class AssignForm(forms.Form):
         self.fields["assignee"].label_from_instance = lambda user: user.display_name
 
 
-class TransferForm(forms.Form):
+class TransferForm(ControlCharactersRefusedForm, forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), label="Move to the queue of")
     version = VersionField()
 
@@ -84,11 +85,11 @@ class TransferForm(forms.Form):
         self.fields["team"].queryset = teams
 
 
-class ClaimForm(forms.Form):
+class ClaimForm(ControlCharactersRefusedForm, forms.Form):
     version = VersionField()
 
 
-class MessageForm(forms.Form):
+class MessageForm(ControlCharactersRefusedForm, forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000)
     internal = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -98,7 +99,7 @@ RATING_CHOICES = [
 ]
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(ControlCharactersRefusedForm, forms.Form):
     customer = forms.ModelChoiceField(queryset=Customer.objects.none(), required=False)
     ticket = forms.ModelChoiceField(queryset=Ticket.objects.none(), required=False, widget=forms.HiddenInput)
     rating = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect)
@@ -116,7 +117,7 @@ class FeedbackForm(forms.Form):
             self.fields["ticket"].queryset = tickets
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(ControlCharactersRefusedForm, forms.Form):
     rating = forms.TypedChoiceField(
         choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect, label="How did we do?"
     )
@@ -136,7 +137,7 @@ class SlaTargetField(forms.IntegerField):
         super().__init__(min_value=1, max_value=SLA_TARGET_MAX_MINUTES, error_messages=messages, **kwargs)
 
 
-class SlaPolicyForm(forms.ModelForm):
+class SlaPolicyForm(ControlCharactersRefusedForm, forms.ModelForm):
     """Django admin's form for an SLA policy (its page and the list's editable columns)."""
 
     first_response_minutes = SlaTargetField()

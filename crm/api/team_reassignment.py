@@ -18,10 +18,12 @@ from accounts.access import teams_visible_to
 from accounts.models import User
 from crm import access, reassignment
 
+from .serializers import ControlCharactersRefused
+
 NOT_A_MEMBER = "Not a member of this team."
 
 
-class TeamReassignSerializer(serializers.Serializer):
+class TeamReassignSerializer(ControlCharactersRefused, serializers.Serializer):
     from_user = serializers.IntegerField(min_value=1)
     to_user = serializers.IntegerField(min_value=1)
     kinds = serializers.ListField(child=serializers.CharField(max_length=50), required=False)

@@ -19,6 +19,7 @@ from accounts.models import User
 from crm import access
 from crm.audit.actor import acting_as
 from crm.audit.models import AuditEntry, AuditVia
+from crm.background import enqueue_on_commit
 from crm.models import Contact, Customer
 
 from .models import ImportJob, ImportKind, ImportRowError, ImportState
@@ -105,7 +106,7 @@ def import_start(*, acting_user: User, job: ImportJob) -> ImportJob:
     job.state = ImportState.QUEUED
     job.failure = ""
     job.save(update_fields=["state", "failure", "updated_at"])
-    tasks.run_import.delay_on_commit(job.pk)
+    enqueue_on_commit(tasks.run_import, job.pk)
     return job
 
 

@@ -231,7 +231,9 @@ CACHES = {
 # Celery: without a broker, tasks run in-process at once (the laptop default).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_TASK_EAGER_PROPAGATES = True
+# In-process, a task that fails is recorded (a TaskFailure, after its retries) as a worker's would be, not raised
+# into the request whose committed write enqueued it (crm/background.py).
+CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
