@@ -8,9 +8,11 @@ from django.db import models
 from django.test import Client
 
 from crm.control_characters import MULTI_LINE_MESSAGE, SINGLE_LINE_MESSAGE
-from crm.models import Customer
+from crm.models import Contact, Customer
+from sales.models import Opportunity
 from support.models import Ticket
 from tests.factories import CustomerFactory
+from tests.sales.factories import OpportunityFactory
 from tests.support.factories import TicketFactory
 
 from .test_control_characters import MULTI_LINE_ALLOWED, MULTI_LINE_REFUSED, SINGLE_LINE_REFUSED
@@ -60,6 +62,22 @@ PORTAL_PAGES = {
         "/sales/opportunities/new/",
         lambda ctx: {"customer": ctx["customer"].pk, "name": "Deal", "stage": "prospecting", "amount": "10"},
     ),
+    "edit contact": (
+        "sales_rep",
+        "/customers/{customer}/contacts/{contact}/edit/",
+        lambda ctx: {"first_name": "Ann", "last_name": "Lee", "version": ctx["contact"].version},
+    ),
+    "edit opportunity": (
+        "sales_rep",
+        "/sales/opportunities/{opportunity}/edit/",
+        lambda ctx: {
+            "customer": ctx["customer"].pk,
+            "name": "Deal",
+            "stage": "prospecting",
+            "amount": "10",
+            "version": ctx["opportunity"].version,
+        },
+    ),
     "new ticket": (
         "support_rep",
         "/support/tickets/new/",
@@ -79,7 +97,9 @@ PORTAL_PAGES = {
 def records(org, sales_rep, support_team):
     customer = CustomerFactory(owner=sales_rep, name="Steady", email="steady@example.com")
     ticket = TicketFactory(customer=customer, team=support_team, subject="Steady")
-    return {"customer": customer, "ticket": ticket}
+    contact = Contact.objects.create(customer=customer, first_name="Steady", last_name="Contact")
+    opportunity = OpportunityFactory(customer=customer, name="Steady")
+    return {"customer": customer, "ticket": ticket, "contact": contact, "opportunity": opportunity}
 
 
 def _page_form(client, url):
@@ -121,6 +141,8 @@ def test_every_portal_text_input_refuses_control_characters(page, request, recor
     records["ticket"].refresh_from_db()
     assert records["customer"].name == "Steady"
     assert records["ticket"].subject == "Steady"
+    assert Contact.objects.get(pk=records["contact"].pk).first_name == "Steady"
+    assert Opportunity.objects.get(pk=records["opportunity"].pk).name == "Steady"
     assert not records["ticket"].messages.exists()
 
 
