@@ -9,12 +9,12 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.html import format_html_join
 from guardian.admin import AdminGroupObjectPermissionsForm, AdminUserObjectPermissionsForm, GuardedModelAdmin
 
 from . import access, services
 from .audit.selectors import history_rows
+from .background import enqueue_on_commit
 from .errors import ConcurrentChange
 from .models import (
     Activity,
@@ -313,5 +313,5 @@ class TaskFailureAdmin(admin.ModelAdmin):
             if task is None:
                 self.message_user(request, f"No task named {failure.task_name}.", level="error")
                 continue
-            transaction.on_commit(lambda task=task, failure=failure: task.apply_async(failure.args, failure.kwargs))
+            enqueue_on_commit(task, *failure.args, **failure.kwargs)
             failure.delete()

@@ -6,13 +6,20 @@ class CrmConfig(AppConfig):
     verbose_name = "Customers"
 
     def ready(self):
+        from django.apps import apps
+
         from accounts.access import register_scope_fact
         from accounts.backends import register_object_policy
         from accounts.models import Role
         from accounts.roles import grant_default_permissions
 
-        from . import access, background, insights
+        from . import access, background, control_characters, insights
         from .audit import actor, customers
+
+        # Every name, subject, e-mail, ... refuses control characters; multi-line text all but line breaks and tabs.
+        control_characters.guard_model_text_fields(
+            model for label in control_characters.PROJECT_APPS for model in apps.get_app_config(label).get_models()
+        )
 
         customers.register()  # the audit trail of customers, contacts, shares, roles and teams
         actor.connect_task_signals()

@@ -10,10 +10,17 @@ error, traceback) that admins see, and may run again, in Django admin.
 
 Tasks are acknowledged late (a task lost with its worker runs again) and must
 therefore be idempotent: running one twice applies its effect once.
+
+Services enqueue with `enqueue_on_commit(task, *ids)`: after the commit, and never
+failing the write that enqueued it. A task that fails in-process (no broker: tasks
+run at once, here) or that cannot be handed to the broker is recorded as a
+TaskFailure like any other; the request that committed the write still answers its
+success.
 """
 
 import logging
 import traceback as tracebacks
+from functools import partial
 
 from celery.signals import task_failure
 from django.db import InterfaceError, OperationalError, transaction
@@ -68,3 +75,21 @@ def _json_safe(value):
 
 def connect_signals() -> None:
     task_failure.connect(record_task_failure, dispatch_uid="crm.record_task_failure")
+
+
+def enqueue(task, *args, **kwargs) -> None:
+    """Hand `task` to the workers, or without a broker run it here; its failure is recorded, never raised."""
+    try:
+        if task.app.conf.task_always_eager:
+            # In-process: the task_failure signal records a failure (after the task's retries); the caller goes on.
+            task.apply(args=args, kwargs=kwargs, throw=False)
+        else:
+            task.apply_async(args=args, kwargs=kwargs)
+    except Exception as error:  # the broker unreachable, say: the task never ran, so nothing recorded it yet
+        logger.exception("Could not enqueue task %s", getattr(task, "name", task))
+        record_task_failure(sender=task, exception=error, args=args, kwargs=kwargs)
+
+
+def enqueue_on_commit(task, *args, **kwargs) -> None:
+    """`enqueue` once the current transaction commits (at once outside one)."""
+    transaction.on_commit(partial(enqueue, task, *args, **kwargs))

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import Team, User
 
+from .control_characters import ControlCharactersRefusedForm
 from .models import ActivityKind, Contact, Customer, ShareLevel
 from .reassignment import NOT_A_MEMBER
 
@@ -18,7 +19,7 @@ def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages)
 
 
-class VersionedForm(forms.ModelForm):
+class VersionedForm(ControlCharactersRefusedForm, forms.ModelForm):
     """An edit form that carries the version it was based on, so a stale save is refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
@@ -49,7 +50,7 @@ class CustomerForm(VersionedForm):
             self.fields["owner"].help_text = "Leave empty to own it yourself."
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(ControlCharactersRefusedForm, forms.Form):
     owner = forms.ModelChoiceField(queryset=User.objects.none(), label="New owner")
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -65,12 +66,12 @@ class ContactForm(VersionedForm):
         fields = ["first_name", "last_name", "email", "phone"]
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(ControlCharactersRefusedForm, forms.Form):
     kind = forms.ChoiceField(choices=ActivityKind.choices, initial=ActivityKind.NOTE)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000, label="Note")
 
 
-class ShareForm(forms.Form):
+class ShareForm(ControlCharactersRefusedForm, forms.Form):
     username = forms.CharField(required=False, max_length=150, help_text="A colleague's username…")
     team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False, help_text="…or a team.")
     level = forms.ChoiceField(choices=ShareLevel.choices, initial=ShareLevel.VIEW)
@@ -92,7 +93,7 @@ class ShareForm(forms.Form):
         return cleaned
 
 
-class TeamReassignForm(forms.Form):
+class TeamReassignForm(ControlCharactersRefusedForm, forms.Form):
     """Move one member's work to another member of the same team (the service checks who may and who the two are)."""
 
     # Any value that names no member (another team's user, a missing id, no id) gets the API's words.
@@ -129,6 +130,6 @@ def _member_label(user: User) -> str:
     return user.display_name if user.is_active else f"{user.display_name} (inactive)"
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(ControlCharactersRefusedForm, forms.Form):
     kind = forms.ChoiceField(label="The file holds", choices=[("customers", "Customers"), ("contacts", "Contacts")])
     file = forms.FileField(label="CSV file (UTF-8, first line: the column names)")

@@ -1,4 +1,12 @@
-"""When the database cannot be reached, answer 503 rather than 500.
+"""How the service answers when a request fails before or outside a view.
+
+Every error under /api/ is JSON (`{"detail": ...}`), whoever raised it: Django's own
+refusals before DRF sees the request (a disallowed host 400, a body over
+DATA_UPLOAD_MAX_MEMORY_SIZE 413, an unknown path 404, a CSRF refusal 403, a server error
+500) are answered by the handlers below, and ApiErrorsAsJsonMiddleware rewrites any other
+non-JSON error answer under /api/ as a last resort. The portal keeps Django's pages.
+
+When the database cannot be reached, answer 503 rather than 500.
 
 A lost connection, a database that is restarting, a statement timeout or a deadlock
 raise OperationalError or InterfaceError. Nothing was written: every write runs in one
@@ -12,12 +20,16 @@ import logging
 import sys
 import zoneinfo
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views import defaults
+from django.views import csrf, defaults
 from django_htmx.http import trigger_client_event
+
+from crm.api.parsers import declared_length, request_body_too_large_detail
 
 logger = logging.getLogger("crm.database")
 
@@ -28,6 +40,9 @@ HISTORY_CHANGED_EVENT = "history-changed"
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 UNAVAILABLE_DETAIL = "The service cannot reach its database just now; nothing was changed. Try again in a moment."
 SERVER_ERROR_DETAIL = "Something went wrong on our side; the error was logged."
+BAD_REQUEST_DETAIL = "The request could not be understood."
+NOT_FOUND_DETAIL = "Not found."
+PERMISSION_DENIED_DETAIL = "You do not have permission to perform this action."
 
 
 def is_api_request(request) -> bool:
@@ -65,6 +80,85 @@ def server_error(request, template_name="500.html"):
     if is_api_request(request):
         return JsonResponse({"detail": SERVER_ERROR_DETAIL}, status=500)
     return defaults.server_error(request, template_name=template_name)
+
+
+def bad_request(request, exception, template_name="400.html"):
+    """handler400: a SuspiciousOperation (a disallowed host, a body over the size limit, too many fields)."""
+    if not is_api_request(request):
+        return defaults.bad_request(request, exception, template_name=template_name)
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse({"detail": request_body_too_large_detail()}, status=413)
+    return JsonResponse({"detail": BAD_REQUEST_DETAIL}, status=400)
+
+
+def permission_denied(request, exception, template_name="403.html"):
+    if not is_api_request(request):
+        return defaults.permission_denied(request, exception, template_name=template_name)
+    return JsonResponse({"detail": PERMISSION_DENIED_DETAIL}, status=403)
+
+
+def page_not_found(request, exception, template_name="404.html"):
+    if not is_api_request(request):
+        return defaults.page_not_found(request, exception, template_name=template_name)
+    return JsonResponse({"detail": NOT_FOUND_DETAIL}, status=404)
+
+
+def csrf_failure(request, reason="", template_name=csrf.CSRF_FAILURE_TEMPLATE_NAME):
+    """CSRF_FAILURE_VIEW: the words DRF's session authentication uses for the same refusal."""
+    if not is_api_request(request):
+        return csrf.csrf_failure(request, reason=reason, template_name=template_name)
+    return JsonResponse({"detail": f"CSRF Failed: {reason}"}, status=403)
+
+
+class ApiBodyLimitMiddleware:
+    """A body under /api/ declared larger than DATA_UPLOAD_MAX_MEMORY_SIZE is refused before anything reads it.
+
+    Django applies the limit only when `request.body` or `request.POST` is read, and DRF reads JSON from the
+    stream, so without this a large JSON body would be read whole. RequestDataTooBig answers 413 (bad_request).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if is_api_request(request) and limit is not None and declared_length(request.META) > limit:
+            raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
+        return self.get_response(request)
+
+
+class ApiErrorsAsJsonMiddleware:
+    """The outermost middleware: an error answer under /api/ that is not JSON becomes `{"detail": ...}`.
+
+    The handlers above cover what Django raises; this also covers what answers an error without raising
+    (a view outside DRF answering 405, say), so that no path under /api/ can answer an HTML error page.
+    The status and headers (Allow, Retry-After, the security headers) are kept.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if is_api_request(request) and response.status_code >= 400 and not _is_json(response):
+            _rewrite_as_json(response)
+        return response
+
+
+def _is_json(response) -> bool:
+    return response.get("Content-Type", "").split(";")[0].strip() == "application/json"
+
+
+def _rewrite_as_json(response) -> None:
+    detail = response.reason_phrase or BAD_REQUEST_DETAIL
+    body = JsonResponse({"detail": f"{detail}."}).content
+    if getattr(response, "streaming", False):
+        response.streaming_content = [body]
+    else:
+        response.content = body
+    response["Content-Type"] = "application/json"
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(body))
 
 
 class HistoryChangedMiddleware:

@@ -8,6 +8,10 @@ from django.views.generic import RedirectView
 
 # A lost database answers 503 (crm.middleware) even when it fails outside a view.
 handler500 = "crm.middleware.server_error"
+# Under /api/ these answer JSON; elsewhere Django's pages.
+handler400 = "crm.middleware.bad_request"
+handler403 = "crm.middleware.permission_denied"
+handler404 = "crm.middleware.page_not_found"
 
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says; answer with the real icon.

@@ -3,6 +3,7 @@
 from django import forms
 
 from accounts.models import User
+from crm.control_characters import ControlCharactersRefusedForm
 from crm.forms import VersionedForm
 from crm.models import Customer
 
@@ -59,14 +60,14 @@ class OpportunityForm(VersionedForm):
         return values
 
 
-class MoveForm(forms.Form):
+class MoveForm(ControlCharactersRefusedForm, forms.Form):
     """A pipeline card dropped on a stage: the stage, and the version the card showed."""
 
     stage = forms.ChoiceField(choices=Stage.choices)
     version = forms.IntegerField(min_value=1)
 
 
-class OrderForm(forms.Form):
+class OrderForm(ControlCharactersRefusedForm, forms.Form):
     customer = forms.ModelChoiceField(queryset=Customer.objects.none())
     owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
 
@@ -87,7 +88,7 @@ class OrderForm(forms.Form):
         return values
 
 
-class VersionForm(forms.Form):
+class VersionForm(ControlCharactersRefusedForm, forms.Form):
     version = forms.IntegerField(min_value=1)
 
 

@@ -3,11 +3,13 @@
 from django.contrib import admin
 
 from . import access
+from .forms import SlaPolicyForm
 from .models import Escalation, Feedback, SentEmail, SlaPolicy, Ticket, TicketMessage
 
 
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
+    form = SlaPolicyForm
     list_display = ["priority", "first_response_minutes", "resolution_minutes", "updated_at"]
     list_editable = ["first_response_minutes", "resolution_minutes"]
     readonly_fields = ["updated_at"]
@@ -19,6 +21,10 @@ class SlaPolicyAdmin(admin.ModelAdmin):
         for name in ("first_response_minutes", "resolution_minutes"):
             form.base_fields[name].help_text = note
         return form
+
+    def get_changelist_form(self, request, **kwargs):
+        # The list's editable columns check the same bounds, with the same words, as the policy's page.
+        return super().get_changelist_form(request, form=SlaPolicyForm, **kwargs)
 
 
 class TicketMessageInline(admin.TabularInline):

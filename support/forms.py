@@ -3,12 +3,22 @@
 from django import forms
 
 from accounts.models import Team, User
+from crm.control_characters import ControlCharactersRefusedForm
 from crm.models import Contact, Customer
 
-from .models import Ticket, TicketKind, TicketPriority, TicketStatus
+from .models import (
+    SLA_TARGET_MAX_MINUTES,
+    SLA_TARGET_ORDER_MESSAGE,
+    SLA_TARGET_RANGE_MESSAGE,
+    SlaPolicy,
+    Ticket,
+    TicketKind,
+    TicketPriority,
+    TicketStatus,
+)
 
 
-class TicketCreateForm(forms.Form):
+class TicketCreateForm(ControlCharactersRefusedForm, forms.Form):
     customer = forms.ModelChoiceField(queryset=Customer.objects.none())
     contact = forms.ModelChoiceField(queryset=Contact.objects.none(), required=False)
     subject = forms.CharField(max_length=200)
@@ -39,7 +49,7 @@ class VersionField(forms.IntegerField):
         super().__init__(min_value=1, **kwargs)
 
 
-class StatusForm(forms.Form):
+class StatusForm(ControlCharactersRefusedForm, forms.Form):
     status = forms.ChoiceField(choices=TicketStatus.choices)
     version = VersionField()
 
@@ -51,12 +61,12 @@ class StatusForm(forms.Form):
             ]
 
 
-class PriorityForm(forms.Form):
+class PriorityForm(ControlCharactersRefusedForm, forms.Form):
     priority = forms.ChoiceField(choices=TicketPriority.choices)
     version = VersionField()
 
 
-class AssignForm(forms.Form):
+class AssignForm(ControlCharactersRefusedForm, forms.Form):
     assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="Nobody")
     version = VersionField()
 
@@ -66,7 +76,7 @@ class AssignForm(forms.Form):
         self.fields["assignee"].label_from_instance = lambda user: user.display_name
 
 
-class TransferForm(forms.Form):
+class TransferForm(ControlCharactersRefusedForm, forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), label="Move to the queue of")
     version = VersionField()
 
@@ -75,11 +85,11 @@ class TransferForm(forms.Form):
         self.fields["team"].queryset = teams
 
 
-class ClaimForm(forms.Form):
+class ClaimForm(ControlCharactersRefusedForm, forms.Form):
     version = VersionField()
 
 
-class MessageForm(forms.Form):
+class MessageForm(ControlCharactersRefusedForm, forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000)
     internal = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -89,7 +99,7 @@ RATING_CHOICES = [
 ]
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(ControlCharactersRefusedForm, forms.Form):
     customer = forms.ModelChoiceField(queryset=Customer.objects.none(), required=False)
     ticket = forms.ModelChoiceField(queryset=Ticket.objects.none(), required=False, widget=forms.HiddenInput)
     rating = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect)
@@ -107,10 +117,39 @@ class FeedbackForm(forms.Form):
             self.fields["ticket"].queryset = tickets
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(ControlCharactersRefusedForm, forms.Form):
     rating = forms.TypedChoiceField(
         choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect, label="How did we do?"
     )
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), max_length=5_000, required=False, label="Anything to add?"
     )
+
+
+class SlaTargetField(forms.IntegerField):
+    """Minutes, 1 to SLA_TARGET_MAX_MINUTES; every way of missing the range reads the same words as the model's."""
+
+    def __init__(self, **kwargs):
+        messages = {"invalid": SLA_TARGET_RANGE_MESSAGE, "min_value": SLA_TARGET_RANGE_MESSAGE}
+        messages["max_value"] = SLA_TARGET_RANGE_MESSAGE
+        kwargs.pop("min_value", None)
+        kwargs.pop("max_value", None)
+        super().__init__(min_value=1, max_value=SLA_TARGET_MAX_MINUTES, error_messages=messages, **kwargs)
+
+
+class SlaPolicyForm(ControlCharactersRefusedForm, forms.ModelForm):
+    """Django admin's form for an SLA policy (its page and the list's editable columns)."""
+
+    first_response_minutes = SlaTargetField()
+    resolution_minutes = SlaTargetField()
+
+    class Meta:
+        model = SlaPolicy
+        fields = ["priority", "first_response_minutes", "resolution_minutes"]
+
+    def clean(self):
+        cleaned = super().clean()
+        first_response, resolution = cleaned.get("first_response_minutes"), cleaned.get("resolution_minutes")
+        if first_response is not None and resolution is not None and first_response > resolution:
+            self.add_error("first_response_minutes", SLA_TARGET_ORDER_MESSAGE)
+        return cleaned

@@ -43,18 +43,48 @@ UNRESOLVED_STATUSES = (TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.PENDING
 FINISHED_STATUSES = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
 
 
+# An SLA target is at most a year (366 days): a due time stays a date a person can act on, and
+# creation time + target stays far inside what a datetime (and the database) can hold.
+SLA_TARGET_MAX_MINUTES = 366 * 24 * 60
+SLA_TARGET_RANGE_MESSAGE = f"A target is a whole number of minutes from 1 to {SLA_TARGET_MAX_MINUTES} (366 days)."
+SLA_TARGET_ORDER_MESSAGE = (
+    "The first response cannot be due after the resolution: the first-response target must be at most "
+    "the resolution target."
+)
+
+
+def sla_target_validators() -> list:
+    return [
+        MinValueValidator(1, message=SLA_TARGET_RANGE_MESSAGE),
+        MaxValueValidator(SLA_TARGET_MAX_MINUTES, message=SLA_TARGET_RANGE_MESSAGE),
+    ]
+
+
 class SlaPolicy(models.Model):
     """How soon a ticket of one priority must get its first reply and its resolution."""
 
     priority = models.CharField(max_length=16, choices=TicketPriority.choices, unique=True)
-    first_response_minutes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    resolution_minutes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    first_response_minutes = models.PositiveIntegerField(validators=sla_target_validators())
+    resolution_minutes = models.PositiveIntegerField(validators=sla_target_validators())
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["first_response_minutes"]
         verbose_name = "SLA policy"
         verbose_name_plural = "SLA policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_response_minutes__gte=1, first_response_minutes__lte=SLA_TARGET_MAX_MINUTES)
+                & Q(resolution_minutes__gte=1, resolution_minutes__lte=SLA_TARGET_MAX_MINUTES),
+                name="sla_targets_in_range",
+                violation_error_message=SLA_TARGET_RANGE_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(first_response_minutes__lte=models.F("resolution_minutes")),
+                name="sla_first_response_not_after_resolution",
+                violation_error_message=SLA_TARGET_ORDER_MESSAGE,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"SLA for {self.get_priority_display().lower()} tickets"

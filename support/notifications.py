@@ -6,6 +6,10 @@ sent stops the second run. The e-mail goes out inside that transaction, so a fai
 send leaves nothing marked and a retry sends it. A worker that dies after the mail
 server took the e-mail and before the row was marked makes the next run send it again:
 both copies carry the same Message-ID (from the key), by which mail clients drop one.
+
+Subjects are composed from rows, which may hold a line break written before the input
+checks existed (or around them): `send_once` makes the subject one line, and leaves out
+an address holding a control character, so a row can never add or break a header.
 """
 
 import hashlib
@@ -16,6 +20,8 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+
+from crm.control_characters import has_control_characters, one_line
 
 from .models import Escalation, SentEmail, Ticket
 from .survey import SURVEY_LINK_MAX_AGE, survey_token
@@ -31,7 +37,8 @@ def message_id_for(key: str) -> str:
 
 def send_once(*, key: str, recipients: list[str], subject: str, body: str) -> bool:
     """Send the e-mail unless one was sent under `key`; True when this call sent it."""
-    recipients = sorted({address for address in recipients if address})
+    recipients = sorted({address for address in recipients if address and not has_control_characters(address)})
+    subject = one_line(subject)
     with transaction.atomic():
         record, _ = SentEmail.objects.select_for_update().get_or_create(key=key)
         if record.sent_at is not None:

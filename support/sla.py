@@ -5,11 +5,11 @@ escalation job read them from the database.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q
 
-from .models import SlaPolicy, Ticket, TicketPriority
+from .models import SLA_TARGET_MAX_MINUTES, SlaPolicy, Ticket, TicketPriority
 
 MINUTES_PER_HOUR = 60
 # The targets when no policy row exists for a priority (the migration creates these rows).
@@ -20,6 +20,8 @@ DEFAULT_TARGETS_MINUTES = {
     TicketPriority.LOW: (24 * MINUTES_PER_HOUR, 120 * MINUTES_PER_HOUR),
 }
 BREACHING_SOON = timedelta(hours=1)
+# The latest due time stored: a year short of datetime.max, so that showing it in any time zone cannot overflow.
+LATEST_DUE_AT = datetime(9998, 12, 31, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -31,16 +33,29 @@ class SlaTargets:
 def sla_targets(priority: str) -> SlaTargets:
     policy = SlaPolicy.objects.filter(priority=priority).first()
     if policy is not None:
-        return SlaTargets(policy.first_response_target, policy.resolution_target)
-    first_response, resolution = DEFAULT_TARGETS_MINUTES[TicketPriority(priority)]
+        first_response, resolution = policy.first_response_minutes, policy.resolution_minutes
+    else:
+        first_response, resolution = DEFAULT_TARGETS_MINUTES[TicketPriority(priority)]
+    # The policy's constraints keep targets in range; a row written around them still gives a due time.
+    resolution = min(max(resolution, 1), SLA_TARGET_MAX_MINUTES)
+    first_response = min(max(first_response, 1), resolution)
     return SlaTargets(timedelta(minutes=first_response), timedelta(minutes=resolution))
+
+
+def due_at(start: datetime, *spans: timedelta) -> datetime:
+    """`start` plus the spans, or LATEST_DUE_AT when that is later (or past what a datetime holds)."""
+    try:
+        due = start + sum(spans, timedelta())
+    except OverflowError:
+        return LATEST_DUE_AT
+    return min(due, LATEST_DUE_AT)
 
 
 def set_due_times(ticket: Ticket) -> None:
     """Creation time + target + the time spent pending in finished pauses (a running pause is added at resume)."""
     targets = sla_targets(ticket.priority)
-    ticket.first_response_due_at = ticket.created_at + targets.first_response + ticket.paused_for
-    ticket.sla_due_at = ticket.created_at + targets.resolution + ticket.paused_for
+    ticket.first_response_due_at = due_at(ticket.created_at, targets.first_response, ticket.paused_for)
+    ticket.sla_due_at = due_at(ticket.created_at, targets.resolution, ticket.paused_for)
 
 
 def pause_clock(ticket: Ticket, *, now: datetime) -> None:

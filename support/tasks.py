@@ -9,7 +9,7 @@ The beat job also re-sends escalation e-mails whose send failed, for a day."""
 
 from celery import shared_task
 
-from crm.background import RETRY_POLICY
+from crm.background import RETRY_POLICY, enqueue_on_commit
 
 from . import notifications
 from .services import escalations
@@ -20,7 +20,7 @@ def escalate_breached_tickets() -> int:
     """The every-minute beat job: record new SLA breaches and e-mail each one (again, if an earlier send failed)."""
     new_escalation_ids = escalations.escalate_breached_tickets()
     for escalation_id in [*new_escalation_ids, *escalations.escalations_awaiting_notice()]:
-        send_escalation_notice.delay_on_commit(escalation_id)
+        enqueue_on_commit(send_escalation_notice, escalation_id)
     return len(new_escalation_ids)
 
 

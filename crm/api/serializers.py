@@ -3,19 +3,44 @@
 DRF silently drops unknown and read-only fields; a client that sends them has a bug
 or is probing, so this base answers 400 naming them. A field the user's role may not
 set is refused with 403. `version` may be sent with a change: it is the version the
-change is based on, and a stale one makes the service answer 409.
+change is based on, and a stale one makes the service answer 409. Every writable text
+field refuses control characters (crm/control_characters.py): a multi-line one (a model
+TextField, or a field styled as a textarea) all but line breaks and tabs.
 """
 
 from collections.abc import Mapping
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
+from crm.control_characters import guard_serializer_field
+
 VERSION = "version"
 
 
-class StrictSerializer(serializers.ModelSerializer):
+class ControlCharactersRefused:
+    """A serializer mixin: every writable text field refuses control characters (multi-line: all but line breaks)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            guard_serializer_field(field, multi_line=self._is_multi_line(name, field))
+        return fields
+
+    def _is_multi_line(self, name: str, field) -> bool:
+        if field.style.get("base_template") == "textarea.html":
+            return True
+        try:
+            model_field = self.Meta.model._meta.get_field(field.source or name)
+        except (AttributeError, FieldDoesNotExist):
+            return False
+        return isinstance(model_field, models.TextField)
+
+
+class StrictSerializer(ControlCharactersRefused, serializers.ModelSerializer):
     def settable_fields(self) -> set[str] | None:
         """Fields the requesting user may set; None means every writable field."""
         return None

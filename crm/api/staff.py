@@ -9,6 +9,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from accounts import access, services, sessions
 from accounts.lockout import LockedOut
@@ -147,6 +148,8 @@ class TokenView(ObtainAuthToken):
 
     throttle_scope = "token"
     throttle_classes = [ScopedRateThrottle]
+    # ObtainAuthToken also reads form and multipart bodies; the API reads JSON only (docs/API.md).
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "DELETE" else []

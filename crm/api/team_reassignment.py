@@ -24,6 +24,7 @@ from crm import access, reassignment
 from crm.reassignment import NOT_A_MEMBER
 
 from .filtering import as_record_id
+from .serializers import ControlCharactersRefused
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -41,7 +42,7 @@ class MemberIdField(serializers.Field):
         return value
 
 
-class TeamReassignSerializer(serializers.Serializer):
+class TeamReassignSerializer(ControlCharactersRefused, serializers.Serializer):
     from_user = MemberIdField(allow_null=True, help_text="The id of a member of the team.")
     to_user = MemberIdField(allow_null=True, help_text="The id of a member of the team.")
     kinds = serializers.ListField(child=serializers.CharField(max_length=50), required=False)

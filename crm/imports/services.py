@@ -28,6 +28,7 @@ from accounts.models import User
 from crm import access
 from crm.audit.actor import acting_as
 from crm.audit.models import AuditEntry, AuditVia
+from crm.background import enqueue_on_commit
 from crm.models import Contact, Customer
 
 from .models import IN_FLIGHT, ImportJob, ImportKind, ImportRowError, ImportState
@@ -103,7 +104,7 @@ def import_upload(*, acting_user: User, kind: str, file_name: str, upload: File,
         if queue:
             from crm import tasks
 
-            tasks.check_import.delay_on_commit(job.pk)
+            enqueue_on_commit(tasks.check_import, job.pk)
     return job
 
 
@@ -254,7 +255,7 @@ def import_start(*, acting_user: User, job: ImportJob) -> ImportJob:
     job.state = ImportState.QUEUED
     job.failure = ""
     _claim(acting_user, lambda: job.save(update_fields=["state", "failure", "updated_at"]), job=job)
-    tasks.run_import.delay_on_commit(job.pk)
+    enqueue_on_commit(tasks.run_import, job.pk)
     return job
 
 

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crm import access as customer_access
+from crm.api.serializers import ControlCharactersRefused
 from crm.models import Customer
 from sales import access
 
@@ -49,7 +50,7 @@ class VisibleProductField(serializers.PrimaryKeyRelatedField):
         return access.products_visible_to(self.context["request"].user)
 
 
-class StrictNestedSerializer(serializers.Serializer):
+class StrictNestedSerializer(ControlCharactersRefused, serializers.Serializer):
     """A nested item that answers 400 on keys it does not know, like StrictSerializer."""
 
     def to_internal_value(self, data):

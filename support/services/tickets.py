@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Team, TeamKind, User
 from crm.access import customers_visible_to
+from crm.background import enqueue_on_commit
 from crm.models import Contact, Customer
 from crm.versions import lock_for_change, save_new_version
 
@@ -74,7 +75,7 @@ def ticket_create(
     ticket.full_clean()
     ticket.save()
     if ticket.kind == TicketKind.COMPLAINT:
-        tasks.send_complaint_notice.delay_on_commit(ticket.pk)
+        enqueue_on_commit(tasks.send_complaint_notice, ticket.pk)
     return ticket
 
 
@@ -119,9 +120,9 @@ def ticket_update(*, acting_user: User, ticket: Ticket, expected_version: int | 
     save_new_version(current)
     access.forget_ticket_access(ticket)
     if became_complaint:
-        tasks.send_complaint_notice.delay_on_commit(current.pk)
+        enqueue_on_commit(tasks.send_complaint_notice, current.pk)
     if now_resolved:
-        tasks.send_survey_invitation.delay_on_commit(current.pk)
+        enqueue_on_commit(tasks.send_survey_invitation, current.pk)
     return current
 
 
