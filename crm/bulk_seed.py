@@ -207,7 +207,7 @@ def _seed_shares(run: BulkRun, staff: StaffFacts, facts: CustomerFacts) -> None:
             if user_id == owner_id or (customer_id, "user", user_id) in taken:
                 continue
             taken.add((customer_id, "user", user_id))
-            user_grants.append((next_user_grant, permission_ids[level], user_id, customer_id))
+            user_grants.append((next_user_grant, permission_ids[level], user_id, customer_id, created, owner_id))
             shares.append((share_id, customer_id, user_id, None, level, next_user_grant, None, owner_id, created))
             next_user_grant += 1
         else:
@@ -219,13 +219,13 @@ def _seed_shares(run: BulkRun, staff: StaffFacts, facts: CustomerFacts) -> None:
             if (customer_id, "team", team.id) in taken:
                 continue
             taken.add((customer_id, "team", team.id))
-            team_grants.append((next_team_grant, permission_ids[level], team.group_id, customer_id))
+            team_grants.append((next_team_grant, permission_ids[level], team.group_id, customer_id, created, owner_id))
             shares.append((share_id, customer_id, None, team.id, level, None, next_team_grant, owner_id, created))
             next_team_grant += 1
         share_id += 1
-    grant_columns = ("id", "permission_id", "user_id", "content_object_id")
+    grant_columns = ("id", "permission_id", "user_id", "content_object_id", "granted_at", "granted_by_id")
     run.copy(CustomerUserObjectPermission, grant_columns, user_grants, total=len(user_grants))
-    group_columns = ("id", "permission_id", "group_id", "content_object_id")
+    group_columns = ("id", "permission_id", "group_id", "content_object_id", "granted_at", "granted_by_id")
     run.copy(CustomerGroupObjectPermission, group_columns, team_grants, total=len(team_grants))
     share_columns = (
         "id", "customer_id", "user_id", "team_id", "level", "user_grant_id", "team_grant_id", "shared_by_id",

@@ -64,7 +64,7 @@ def unshared(api, maple, sales_rep, other_rep):
     )
     assert made_order.status_code == 201, made_order.content
     share_id = CustomerShare.objects.get(customer=maple, user=sales_rep).pk
-    removed = api.as_user(other_rep).delete(f"/api/v1/customers/{maple.pk}/shares/{share_id}/")
+    removed = api.as_user(other_rep).delete(f"/api/v1/customers/{maple.pk}/shares/{share_id}/?keep=true")
     assert removed.status_code == 204
     assert api.as_user(sales_rep).get(f"/api/v1/customers/{maple.pk}/").status_code == 404
     return {
