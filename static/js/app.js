@@ -59,6 +59,11 @@
   function unanswered() {
     showProblem("The server did not answer: your last change may not have been saved. Reload the page to see where things stand.");
   }
+  // The browser checks a form the user submits before htmx sees it; a request htmx still halts was sent
+  // by script (a waiting change, below): say so rather than drop it.
+  document.addEventListener("htmx:validation:halted", function () {
+    showProblem("Your change was not sent: a field of the form needs attention. Check it and try again.");
+  });
   document.addEventListener("htmx:sendError", unanswered);
   document.addEventListener("htmx:timeout", unanswered);
 
@@ -95,6 +100,19 @@
       keep(element.name, element.value);
     }
     return values;
+  }
+  // The redrawn form shows what the user gave again (a reply's text, say): what is sent is what they see,
+  // and a required field that the answer emptied does not stop the request.
+  function restoreValues(form, values) {
+    if (form.tagName !== "FORM") {
+      return;
+    }
+    Object.keys(values).forEach(function (name) {
+      var field = form.elements.namedItem(name);
+      if (field && field.type !== "hidden" && field.type !== "checkbox" && "value" in field) {
+        field.value = values[name];
+      }
+    });
   }
   document.addEventListener("htmx:confirm", function (event) {
     var queue = queueOf(event.detail.elt);
@@ -133,6 +151,7 @@
         );
         return;
       }
+      restoreValues(source, next.values);
       window.htmx.ajax(next.verb.toUpperCase(), next.path, { source: source, values: next.values });
     });
   });
