@@ -120,12 +120,11 @@
       return;
     }
     event.preventDefault();
-    queue.waiting.push({
-      id: event.detail.elt.id,
-      verb: event.detail.verb,
-      path: event.detail.path,
-      values: valuesOf(event.detail.elt),
-    });
+    var asked = { id: event.detail.elt.id, verb: event.detail.verb, path: event.detail.path, values: valuesOf(event.detail.elt) };
+    // The same request twice (Enter in a quantity fires both change and submit) is sent once.
+    if (JSON.stringify(asked) !== JSON.stringify(queue.current)) {
+      queue.waiting.push(asked);
+    }
   });
   document.addEventListener("htmx:beforeRequest", function (event) {
     var queue = queueOf(event.detail.elt);
@@ -134,9 +133,16 @@
       return;
     }
     queue.busy = true;
+    queue.current = {
+      id: event.detail.elt.id,
+      verb: event.detail.requestConfig.verb,
+      path: event.detail.requestConfig.path,
+      values: valuesOf(event.detail.elt),
+    };
     // loadend comes after htmx has swapped the answer in (or given up): the page is the new one.
     xhr.addEventListener("loadend", function () {
       queue.busy = false;
+      queue.current = null;
       var next = queue.waiting.shift();
       if (!next) {
         return;

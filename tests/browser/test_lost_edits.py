@@ -256,3 +256,20 @@ def test_a_reply_sent_while_a_note_is_in_flight_waits_and_lands(
         ("Parts are on order.", False),
     ]
     assert page.csp_violations == []
+
+
+def test_enter_in_a_quantity_saves_it_once(page, log_in, sales_rep, password, draft):
+    log_in(sales_rep, password)
+    page.goto(f"/sales/orders/{draft.pk}/")
+    answers = record_answers(page)
+
+    quantity = page.get_by_test_id("order-editor").get_by_label("Quantity of Widget")
+    quantity.fill("3")
+    quantity.press("Enter")
+
+    expect(page.get_by_test_id("order-total")).to_have_text("59.97 EUR")
+    page.wait_for_timeout(500)  # a second request, if any, would have been sent by now
+    assert [status for method, url, status in answers if method == "POST"] == [200]
+    order = Order.objects.get(pk=draft.pk)
+    assert (order.version, order.lines.get().quantity) == (2, 3)
+    expect(page.get_by_test_id("order-notice")).to_have_count(0)
