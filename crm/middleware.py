@@ -16,6 +16,7 @@ JSON body for the API, a short page for the portal. The page is rendered without
 database (no base template, no context processors that would look up the user).
 """
 
+import json
 import logging
 import sys
 import zoneinfo
@@ -177,6 +178,10 @@ class HistoryChangedMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if getattr(request, "htmx", False) and request.method not in READS and response.status_code < 500:
+            existing = response.headers.get("HX-Trigger", "").strip()
+            if existing and not existing.startswith("{"):
+                # A view's own events as plain names ("a, b"): kept, in the JSON form that can hold ours too.
+                response.headers["HX-Trigger"] = json.dumps({name.strip(): {} for name in existing.split(",")})
             trigger_client_event(response, HISTORY_CHANGED_EVENT)
         return response
 

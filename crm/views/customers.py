@@ -22,7 +22,7 @@ from crm.paging import capped_count, portal_page, query_without_cursor
 from crm.panels import customer_panels_for
 
 PAGE_SIZE = 25
-STALE_MESSAGE = "Someone else changed this record while you were editing it. Reload it and try again."
+STALE_MESSAGE = "This record was changed while you were editing it. Reload it and try again."
 
 
 def visible_customer(request, customer_id) -> Customer:

@@ -15,7 +15,7 @@ from sales.forms import OpportunityForm
 
 from .lookup import filtered_page, require_pipeline, visible_opportunity
 
-STALE_MESSAGE = "Someone else changed this opportunity while you were editing it. Reload it and try again."
+STALE_MESSAGE = "This opportunity was changed while you were editing it. Reload it and try again."
 
 
 @login_required

@@ -59,6 +59,11 @@
   function unanswered() {
     showProblem("The server did not answer: your last change may not have been saved. Reload the page to see where things stand.");
   }
+  // The browser checks a form the user submits before htmx sees it; a request htmx still halts was sent
+  // by script (a waiting change, below): say so rather than drop it.
+  document.addEventListener("htmx:validation:halted", function () {
+    showProblem("Your change was not sent: a field of the form needs attention. Check it and try again.");
+  });
   document.addEventListener("htmx:sendError", unanswered);
   document.addEventListener("htmx:timeout", unanswered);
 
@@ -96,18 +101,30 @@
     }
     return values;
   }
+  // The redrawn form shows what the user gave again (a reply's text, say): what is sent is what they see,
+  // and a required field that the answer emptied does not stop the request.
+  function restoreValues(form, values) {
+    if (form.tagName !== "FORM") {
+      return;
+    }
+    Object.keys(values).forEach(function (name) {
+      var field = form.elements.namedItem(name);
+      if (field && field.type !== "hidden" && field.type !== "checkbox" && "value" in field) {
+        field.value = values[name];
+      }
+    });
+  }
   document.addEventListener("htmx:confirm", function (event) {
     var queue = queueOf(event.detail.elt);
     if (!queue || !queue.busy) {
       return;
     }
     event.preventDefault();
-    queue.waiting.push({
-      id: event.detail.elt.id,
-      verb: event.detail.verb,
-      path: event.detail.path,
-      values: valuesOf(event.detail.elt),
-    });
+    var asked = { id: event.detail.elt.id, verb: event.detail.verb, path: event.detail.path, values: valuesOf(event.detail.elt) };
+    // The same request twice (Enter in a quantity fires both change and submit) is sent once.
+    if (JSON.stringify(asked) !== JSON.stringify(queue.current)) {
+      queue.waiting.push(asked);
+    }
   });
   document.addEventListener("htmx:beforeRequest", function (event) {
     var queue = queueOf(event.detail.elt);
@@ -116,9 +133,16 @@
       return;
     }
     queue.busy = true;
+    queue.current = {
+      id: event.detail.elt.id,
+      verb: event.detail.requestConfig.verb,
+      path: event.detail.requestConfig.path,
+      values: valuesOf(event.detail.elt),
+    };
     // loadend comes after htmx has swapped the answer in (or given up): the page is the new one.
     xhr.addEventListener("loadend", function () {
       queue.busy = false;
+      queue.current = null;
       var next = queue.waiting.shift();
       if (!next) {
         return;
@@ -133,6 +157,7 @@
         );
         return;
       }
+      restoreValues(source, next.values);
       window.htmx.ajax(next.verb.toUpperCase(), next.path, { source: source, values: next.values });
     });
   });

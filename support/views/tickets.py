@@ -27,7 +27,7 @@ from ..models import Ticket
 from ..services import tickets as services
 
 PAGE_SIZE = 25
-STALE_MESSAGE = "Someone else changed this ticket in the meantime. The page now shows the latest version."
+STALE_MESSAGE = "This ticket was changed in the meantime. The page now shows the latest version."
 REFUSED_MESSAGE = "You may view this ticket but not change it."
 
 

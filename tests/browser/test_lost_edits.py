@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from sales import services as sales_services
 from sales.models import Opportunity, Order, OrderStatus, Stage
 from support.models import Ticket, TicketStatus
+from support.services import tickets as ticket_services
 from tests.factories import CustomerFactory
 from tests.sales.factories import OpportunityFactory, OrderFactory, ProductFactory
 from tests.support.factories import TicketFactory
@@ -219,3 +220,56 @@ def test_a_drag_made_while_the_menu_move_is_in_flight_waits_for_it(page, log_in,
     assert [status for method, url, status in answers if "/stage/" in url] == [200, 200]
     expect(page.get_by_test_id("board-notice")).to_have_count(0)
     expect(page.get_by_test_id("request-problem")).to_have_count(0)
+
+
+def test_a_reply_sent_while_a_note_is_in_flight_waits_and_lands(
+    page, log_in, org, sales_rep, support_rep, password, monkeypatch
+):
+    ticket = TicketFactory(customer=CustomerFactory(owner=sales_rep), team=org["support_team"], subject="Jammed")
+    log_in(support_rep, password)
+    page.goto(f"/support/tickets/{ticket.pk}/")
+    # The note waits in the server until the reply has been asked for; its answer then redraws the
+    # conversation, reply form included, and the reply is sent from the redrawn form with its text.
+    reply_asked = threading.Event()
+    real_create = ticket_services.message_create
+
+    def held_create(**kwargs):
+        if kwargs["internal"]:
+            reply_asked.wait(timeout=10)
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(ticket_services, "message_create", held_create)
+
+    page.get_by_label("Internal note (staff only)").fill("Check the warranty.")
+    page.get_by_role("button", name="Add note").click()
+    page.get_by_label("Reply to the customer").fill("Parts are on order.")
+    page.get_by_role("button", name="Send reply").click()
+    reply_asked.set()
+
+    conversation = page.get_by_test_id("conversation")
+    expect(conversation.get_by_test_id("reply")).to_contain_text("Parts are on order.")
+    expect(conversation.get_by_test_id("internal-note")).to_contain_text("Check the warranty.")
+    expect(page.get_by_test_id("request-problem")).to_have_count(0)
+    stored = Ticket.objects.get(pk=ticket.pk)
+    assert list(stored.messages.order_by("pk").values_list("body", "internal")) == [
+        ("Check the warranty.", True),
+        ("Parts are on order.", False),
+    ]
+    assert page.csp_violations == []
+
+
+def test_enter_in_a_quantity_saves_it_once(page, log_in, sales_rep, password, draft):
+    log_in(sales_rep, password)
+    page.goto(f"/sales/orders/{draft.pk}/")
+    answers = record_answers(page)
+
+    quantity = page.get_by_test_id("order-editor").get_by_label("Quantity of Widget")
+    quantity.fill("3")
+    quantity.press("Enter")
+
+    expect(page.get_by_test_id("order-total")).to_have_text("59.97 EUR")
+    page.wait_for_timeout(500)  # a second request, if any, would have been sent by now
+    assert [status for method, url, status in answers if method == "POST"] == [200]
+    order = Order.objects.get(pk=draft.pk)
+    assert (order.version, order.lines.get().quantity) == (2, 3)
+    expect(page.get_by_test_id("order-notice")).to_have_count(0)

@@ -27,7 +27,7 @@ def copy_the_test_schema(path: Path) -> None:
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
             cwd=settings.BASE_DIR,
-            env=os.environ | {"DATABASE_URL": f"sqlite:///{path}"},
+            env=os.environ | {"DATABASE_URL": f"sqlite:///{path}", "DJANGO_SETTINGS_MODULE": "crm.settings.test"},
             check=True,
             timeout=300,
         )
