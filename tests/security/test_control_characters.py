@@ -218,9 +218,7 @@ def test_every_portal_form_refuses_control_characters():
     for cls in classes:
         # Django's password fields are not stored as typed (a password form has no other text to check).
         declared_text = [
-            n
-            for n, f in cls.base_fields.items()
-            if isinstance(f, forms.CharField) and n not in PASSWORD_FIELDS
+            n for n, f in cls.base_fields.items() if isinstance(f, forms.CharField) and n not in PASSWORD_FIELDS
         ]
         if issubclass(cls, ControlCharactersRefusedForm) or not declared_text:
             continue
