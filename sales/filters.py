@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import django_filters
 from django.db.models import Q
 
-from crm.api.filtering import IdFilter, as_record_id
+from crm.api.filtering import DateFilter, DateFromToRangeFilter, FilterSet, IdFilter, as_record_id
 from crm.dashboard import start_of
 
 from .models import Opportunity, Order, OrderStatus, Product, Stage
@@ -61,16 +61,16 @@ def filter_closed_before(queryset, name, value):
     return queryset if value is None else queryset.filter(closed_on_or_before(value))
 
 
-class OpportunityFilter(django_filters.FilterSet):
+class OpportunityFilter(FilterSet):
     search = django_filters.CharFilter(method=_search("name", "customer__name"), label="Search", max_length=200)
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices)
     owner = IdFilter(field_name="owner_id")
     customer = IdFilter(field_name="customer_id")
     # ?expected_close_after=2026-01-01&expected_close_before=2026-03-31 (both inclusive)
-    expected_close = django_filters.DateFromToRangeFilter()
+    expected_close = DateFromToRangeFilter()
     # ?closed_after=2026-04-01&closed_before=2026-06-30: won or lost within those days (both inclusive)
-    closed_after = django_filters.DateFilter(method=filter_closed_after, label="Won or lost on or after")
-    closed_before = django_filters.DateFilter(method=filter_closed_before, label="Won or lost on or before")
+    closed_after = DateFilter(method=filter_closed_after, label="Won or lost on or after")
+    closed_before = DateFilter(method=filter_closed_before, label="Won or lost on or before")
 
     class Meta:
         model = Opportunity
@@ -87,20 +87,20 @@ def search_orders(queryset, name, value):
     return queryset.filter(condition)
 
 
-class OrderFilter(django_filters.FilterSet):
+class OrderFilter(FilterSet):
     search = django_filters.CharFilter(method=search_orders, label="Search", max_length=200)
     status = django_filters.MultipleChoiceFilter(choices=OrderStatus.choices)
     owner = IdFilter(field_name="owner_id")
     customer = IdFilter(field_name="customer_id")
     # ?placed_at_after=2026-01-01&placed_at_before=2026-01-31 (whole days, both inclusive)
-    placed_at = django_filters.DateFromToRangeFilter()
+    placed_at = DateFromToRangeFilter()
 
     class Meta:
         model = Order
         fields = ["search", "status", "owner", "customer", "placed_at"]
 
 
-class ProductFilter(django_filters.FilterSet):
+class ProductFilter(FilterSet):
     search = django_filters.CharFilter(method=_search("name", "sku"), label="Search", max_length=200)
     active = django_filters.BooleanFilter()
 

@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from crm.api.filtering import IdFilter, WholeNumberFilter, as_record_id
+from crm.api.filtering import DateFilter, DateFromToRangeFilter, FilterSet, IdFilter, WholeNumberFilter, as_record_id
 from crm.dashboard import start_of
 
 from . import sla
@@ -83,7 +83,7 @@ def filter_responded(queryset, name, value):
     return queryset.filter(first_response_at__isnull=not value)
 
 
-class TicketFilter(django_filters.FilterSet):
+class TicketFilter(FilterSet):
     search = django_filters.CharFilter(method=search_tickets, label="Search", max_length=200)
     status = django_filters.ChoiceFilter(choices=TicketStatus.choices)
     priority = django_filters.ChoiceFilter(choices=TicketPriority.choices)
@@ -95,9 +95,9 @@ class TicketFilter(django_filters.FilterSet):
     customer_owner = IdFilter(field_name="customer__owner_id", label="Customer's owner")
     breached = django_filters.BooleanFilter(method=filter_breached, label="SLA breached now")
     unresolved = django_filters.BooleanFilter(method=filter_unresolved, label="New, open or pending")
-    breached_after = django_filters.DateFilter(method=filter_breached_after, label="SLA breached on or after")
+    breached_after = DateFilter(method=filter_breached_after, label="SLA breached on or after")
     # ?created_at_after=2026-05-01&created_at_before=2026-05-31 (whole days, both inclusive)
-    created_at = django_filters.DateFromToRangeFilter()
+    created_at = DateFromToRangeFilter()
     responded = django_filters.BooleanFilter(method=filter_responded, label="Has a first response")
 
     class Meta:
@@ -120,14 +120,14 @@ class TicketFilter(django_filters.FilterSet):
         ]
 
 
-class FeedbackFilter(django_filters.FilterSet):
+class FeedbackFilter(FilterSet):
     customer = IdFilter(field_name="customer_id")
     ticket = IdFilter(field_name="ticket_id")
     rating = WholeNumberFilter(field_name="rating", min_value=1, max_value=5)
     source = django_filters.ChoiceFilter(choices=FeedbackSource.choices)
     # ?created_at_after=2026-05-01&created_at_before=2026-05-31 (whole days, both inclusive)
-    created_at = django_filters.DateFromToRangeFilter()
-    ticket_assignee = django_filters.NumberFilter(field_name="ticket__assignee_id", label="Ticket's assignee")
+    created_at = DateFromToRangeFilter()
+    ticket_assignee = IdFilter(field_name="ticket__assignee_id", label="Ticket's assignee")
 
     class Meta:
         model = Feedback

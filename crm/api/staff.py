@@ -1,6 +1,5 @@
 """API v1: the signed-in user, users and teams (admins write), and token sign-in."""
 
-import django_filters
 from axes.handlers.proxy import AxesProxyHandler
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status, viewsets
@@ -9,12 +8,13 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from accounts import access, services, sessions
 from accounts.lockout import LockedOut
 from accounts.models import Role, Team, User
 
-from .filtering import IdFilter
+from .filtering import FilterSet, IdFilter
 from .permissions import PolicyObjectPermission
 from .serializers import StrictSerializer
 from .throttling import ScopedRateThrottle
@@ -103,7 +103,7 @@ class TeamSerializer(StrictSerializer):
         return None if access.can_manage_users(self.context["request"].user) else set()
 
 
-class TeamFilter(django_filters.FilterSet):
+class TeamFilter(FilterSet):
     manager = IdFilter(field_name="manager_id")  # no existence check: a filter tells nobody which users exist
 
     class Meta:
@@ -146,6 +146,7 @@ class TokenView(ObtainAuthToken):
     """
 
     throttle_scope = "token"
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # ObtainAuthToken names DRF's own JSON parser
     throttle_classes = [ScopedRateThrottle]
 
     def get_permissions(self):
