@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from .api.filtering import IdFilter, VisibleCustomerFilter
+from .api.filtering import FilterSet, IdFilter, IsoDateTimeFilter, VisibleCustomerFilter
 from .models import Contact, Customer
 
 CUSTOMER_ORDERINGS = ("name", "-name", "created_at", "-created_at", "updated_at", "-updated_at", "id", "-id")
@@ -16,12 +16,12 @@ def search_customers(queryset, name, value):
     return queryset.filter(Q(name__icontains=value) | Q(email__icontains=value) | Q(phone__icontains=value))
 
 
-class CustomerFilter(django_filters.FilterSet):
+class CustomerFilter(FilterSet):
     search = django_filters.CharFilter(method=search_customers, label="Search", max_length=200)
     owner = IdFilter(field_name="owner_id", names="user")
     industry = django_filters.CharFilter(lookup_expr="iexact", max_length=100)
-    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label="Updated from")
-    updated_before = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="lt", label="Updated before")
+    updated_after = IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label="Updated from")
+    updated_before = IsoDateTimeFilter(field_name="updated_at", lookup_expr="lt", label="Updated before")
 
     class Meta:
         model = Customer
@@ -40,7 +40,7 @@ def search_contacts(queryset, name, value):
     )
 
 
-class ContactFilter(django_filters.FilterSet):
+class ContactFilter(FilterSet):
     search = django_filters.CharFilter(method=search_contacts, max_length=200)
     customer = VisibleCustomerFilter(names="customer")
 

@@ -15,9 +15,10 @@ rows the user may already view (the list's queryset starts from the access polic
 import base64
 import binascii
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from functools import reduce
 from operator import and_, or_
@@ -26,6 +27,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections
 from django.db.models import F, Model, Q, QuerySet
+from django.utils import timezone
 
 PAGE_SIZE = 25
 COUNT_CAP = 1_000
@@ -91,19 +93,33 @@ def encode_cursor(keys: Sequence[SortKey], row: Model) -> str:
 
 
 def decode_cursor(model: type[Model], keys: Sequence[SortKey], cursor: str) -> list:
-    """The sort values a cursor holds, typed like the model's fields; BadCursor if it does not fit `keys`."""
+    """The sort values a cursor holds, typed like the model's fields; BadCursor if it does not fit `keys`.
+
+    A cursor comes from the client, so anything may arrive: garbled base64, JSON nested thousands
+    deep, NaN, 1e999999, numbers or text a column cannot hold, NUL characters (PostgreSQL refuses
+    them in text), dates that a time zone pushes past year 9999. Each is BadCursor, never a database error.
+    """
+    if not isinstance(cursor, str) or len(cursor) > MAX_CURSOR_LENGTH:
+        raise BadCursor("Not a cursor.")
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        payload = json.loads(raw)
+        payload = json.loads(raw, parse_constant=_refuse_constant)  # 1e999999 reads as inf: refused below
         labels, values = payload["o"], payload["v"]
-    except (binascii.Error, ValueError, TypeError, KeyError) as error:
+    except (binascii.Error, ValueError, TypeError, KeyError, RecursionError) as error:
         raise BadCursor("Not a cursor.") from error
     if labels != [_key_label(key) for key in keys] or not isinstance(values, list) or len(values) != len(keys):
         raise BadCursor("The cursor belongs to another ordering.")
     try:
         return [_typed(model, key, value) for key, value in zip(keys, values, strict=True)]
-    except (FieldDoesNotExist, ValidationError, TypeError, ValueError, ArithmeticError) as error:
+    except (FieldDoesNotExist, ValidationError, TypeError, ValueError, ArithmeticError, OverflowError) as error:
         raise BadCursor("The cursor holds values of the wrong kind.") from error
+
+
+MAX_CURSOR_LENGTH = 8_192  # a real cursor holds a few sort values: a name of 200 characters at most
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a sort value.")
 
 
 def _key_label(key: SortKey) -> str:
@@ -111,15 +127,28 @@ def _key_label(key: SortKey) -> str:
 
 
 def _typed(model, key: SortKey, value):
+    """The value as the field holds it, refused unless the database can compare the column with it."""
+    field = model._meta.get_field(key.name)
     if value is None:
-        if not model._meta.get_field(key.name).null:
+        if not field.null:
             raise TypeError("An empty value for a field that is never empty.")
         return None
     if isinstance(value, dict | list | bool):
         raise TypeError("Not a sort value.")
-    typed = model._meta.get_field(key.name).to_python(value)
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("NUL is never in a sort value.")
+    typed = field.to_python(value)
     if typed is None:
         raise TypeError("Not a sort value.")
+    if (isinstance(typed, Decimal) and not typed.is_finite()) or (
+        isinstance(typed, float) and not math.isfinite(typed)
+    ):
+        raise ValueError("Not a finite number.")
+    if isinstance(typed, datetime):
+        if timezone.is_naive(typed):
+            raise ValueError("A cursor's times carry their offset.")
+        typed.astimezone(UTC)  # OverflowError past year 9999 or before year 1
+    field.run_validators(typed)  # a column's range: bigints, max_length, decimal digits
     return typed
 
 
@@ -203,7 +232,7 @@ def keyset_page(
     """The page after the cursor `after`, or before `before`, or the first page; one query.
 
     A cursor that does not fit raises BadCursor (the portal shows the first page instead,
-    the API answers 404 as DRF's cursor pagination does).
+    the API answers 400 naming the cursor).
     """
     model = queryset.model
     keys = sort_keys(model, ordering)

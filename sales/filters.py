@@ -5,7 +5,15 @@ from datetime import date, timedelta
 import django_filters
 from django.db.models import Q
 
-from crm.api.filtering import IdFilter, VisibleCustomerFilter, as_record_id, customer_name_condition
+from crm.api.filtering import (
+    DateFilter,
+    DateFromToRangeFilter,
+    FilterSet,
+    IdFilter,
+    VisibleCustomerFilter,
+    as_record_id,
+    customer_name_condition,
+)
 from crm.dashboard import start_of
 
 from .models import Opportunity, Order, OrderStatus, Product, Stage
@@ -61,16 +69,16 @@ def filter_closed_before(queryset, name, value):
     return queryset if value is None else queryset.filter(closed_on_or_before(value))
 
 
-class OpportunityFilter(django_filters.FilterSet):
+class OpportunityFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Search", max_length=200)
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label="Stage")
     owner = IdFilter(field_name="owner_id", names="user")
     customer = VisibleCustomerFilter(names="customer")
     # ?expected_close_after=2026-01-01&expected_close_before=2026-03-31 (both inclusive)
-    expected_close = django_filters.DateFromToRangeFilter(label="Expected close")
+    expected_close = DateFromToRangeFilter(label="Expected close")
     # ?closed_after=2026-04-01&closed_before=2026-06-30: won or lost within those days (both inclusive)
-    closed_after = django_filters.DateFilter(method=filter_closed_after, label="Won or lost on or after")
-    closed_before = django_filters.DateFilter(method=filter_closed_before, label="Won or lost on or before")
+    closed_after = DateFilter(method=filter_closed_after, label="Won or lost on or after")
+    closed_before = DateFilter(method=filter_closed_before, label="Won or lost on or before")
 
     class Meta:
         model = Opportunity
@@ -84,13 +92,13 @@ class OpportunityFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | customer_name_condition(self, value))
 
 
-class OrderFilter(django_filters.FilterSet):
+class OrderFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Search", max_length=200)
     status = django_filters.MultipleChoiceFilter(choices=OrderStatus.choices, label="Status")
     owner = IdFilter(field_name="owner_id", names="user")
     customer = VisibleCustomerFilter(names="customer")
     # ?placed_at_after=2026-01-01&placed_at_before=2026-01-31 (whole days, both inclusive)
-    placed_at = django_filters.DateFromToRangeFilter(label="Placed")
+    placed_at = DateFromToRangeFilter(label="Placed")
 
     class Meta:
         model = Order
@@ -107,7 +115,7 @@ class OrderFilter(django_filters.FilterSet):
         return queryset.filter(condition)
 
 
-class ProductFilter(django_filters.FilterSet):
+class ProductFilter(FilterSet):
     search = django_filters.CharFilter(method=_search("name", "sku"), label="Search", max_length=200)
     active = django_filters.BooleanFilter(label="Sold")
 

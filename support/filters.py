@@ -6,7 +6,15 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from crm.api.filtering import IdFilter, VisibleCustomerFilter, as_record_id, customer_name_condition
+from crm.api.filtering import (
+    DateFilter,
+    DateFromToRangeFilter,
+    FilterSet,
+    IdFilter,
+    VisibleCustomerFilter,
+    as_record_id,
+    customer_name_condition,
+)
 from crm.dashboard import start_of
 
 from . import sla
@@ -73,7 +81,7 @@ def filter_responded(queryset, name, value):
     return queryset.filter(first_response_at__isnull=not value)
 
 
-class TicketFilter(django_filters.FilterSet):
+class TicketFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Search", max_length=200)
     status = django_filters.ChoiceFilter(choices=TicketStatus.choices, empty_label="Any status")
     priority = django_filters.ChoiceFilter(choices=TicketPriority.choices, empty_label="Any priority")
@@ -85,9 +93,9 @@ class TicketFilter(django_filters.FilterSet):
     customer_owner = VisibleCustomerFilter(by="owner_id", label="Customer's owner", names="user")
     breached = django_filters.BooleanFilter(method=filter_breached, label="SLA breached now")
     unresolved = django_filters.BooleanFilter(method=filter_unresolved, label="Unresolved")  # new, open or pending
-    breached_after = django_filters.DateFilter(method=filter_breached_after, label="SLA breached on or after")
+    breached_after = DateFilter(method=filter_breached_after, label="SLA breached on or after")
     # ?created_at_after=2026-05-01&created_at_before=2026-05-31 (whole days, both inclusive)
-    created_at = django_filters.DateFromToRangeFilter(label="Created")
+    created_at = DateFromToRangeFilter(label="Created")
     responded = django_filters.BooleanFilter(method=filter_responded, label="Has a first response")
 
     class Meta:
@@ -123,14 +131,14 @@ class TicketFilter(django_filters.FilterSet):
 RATING_CHOICES = [(rating, f"{rating} / 5") for rating in range(1, 6)]
 
 
-class FeedbackFilter(django_filters.FilterSet):
+class FeedbackFilter(FilterSet):
     customer = VisibleCustomerFilter(names="customer")
     ticket = IdFilter(field_name="ticket_id", names="ticket")
     # A choice of 1 to 5 (the API takes ?rating=4 as before; anything else is 400).
     rating = django_filters.ChoiceFilter(field_name="rating", choices=RATING_CHOICES, empty_label="Any rating")
     source = django_filters.ChoiceFilter(choices=FeedbackSource.choices, empty_label="Any source")
     # ?created_at_after=2026-05-01&created_at_before=2026-05-31 (whole days, both inclusive)
-    created_at = django_filters.DateFromToRangeFilter(label="Created")
+    created_at = DateFromToRangeFilter(label="Created")
     ticket_assignee = IdFilter(field_name="ticket__assignee_id", label="Ticket's assignee", names="user")
 
     class Meta:

@@ -1,4 +1,4 @@
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -15,7 +15,8 @@ class KeysetPagination(CursorPagination):
     The cursor holds every sort value of the row it starts from, and the ordering (by
     default `id`, or `?ordering=`) always ends with the id, so rows that share a value
     (a name, a status, an empty date) never repeat or go missing at a page boundary.
-    Nothing is counted.
+    Nothing is counted. A cursor that is not one of this list's and ordering's answers 400
+    `{"cursor": ["Invalid cursor"]}`.
     """
 
     ordering = "id"
@@ -38,7 +39,7 @@ class KeysetPagination(CursorPagination):
                 page_size=self.page_size,
             )
         except BadCursor:
-            raise NotFound(self.invalid_cursor_message) from None
+            raise self._bad_cursor() from None
         return self.page.rows
 
     def _position(self, cursor: str | None) -> tuple[str | None, str | None]:
@@ -49,7 +50,11 @@ class KeysetPagination(CursorPagination):
             return position, None
         if direction == PREVIOUS and position:
             return None, position
-        raise NotFound(self.invalid_cursor_message)
+        raise self._bad_cursor()
+
+    def _bad_cursor(self) -> ValidationError:
+        """400 naming the parameter: a cursor is input like any other (a tampered one never reaches the database)."""
+        return ValidationError({self.cursor_query_param: [self.invalid_cursor_message]})
 
     def get_next_link(self):
         if not self.page.has_next:

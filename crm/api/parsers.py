@@ -1,14 +1,15 @@
-"""The API reads JSON only, and no more of it than DATA_UPLOAD_MAX_MEMORY_SIZE.
+"""The API reads JSON only, no more of it than DATA_UPLOAD_MAX_MEMORY_SIZE, and no deeper than Python can.
 
 Form-encoded and multipart bodies answer 415 (DRF's UnsupportedMediaType). DRF reads a
 JSON body from the request stream, which Django's size limit does not guard (it guards
 `request.body` and `request.POST`), so the parser checks the declared length first and
-answers 413 without reading anything.
+answers 413 without reading anything. A body nested too deeply to read (`[` x 100,000)
+is bad input (400), not a RecursionError (500).
 """
 
 from django.conf import settings
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser
 
 
@@ -37,4 +38,7 @@ class LimitedJSONParser(JSONParser):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if request is not None and limit is not None and declared_length(request.META) > limit:
             raise RequestBodyTooLarge()
-        return super().parse(stream, media_type, parser_context)
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON parse error - the body is nested too deeply.") from None

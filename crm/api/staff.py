@@ -1,6 +1,5 @@
 """API v1: the signed-in user, users and teams (admins write), and token sign-in."""
 
-import django_filters
 from axes.handlers.proxy import AxesProxyHandler
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status, viewsets
@@ -15,7 +14,7 @@ from accounts import access, services, sessions
 from accounts.lockout import LockedOut
 from accounts.models import Role, Team, User
 
-from .filtering import IdFilter
+from .filtering import FilterSet, IdFilter
 from .permissions import PolicyObjectPermission
 from .serializers import StrictSerializer
 from .throttling import ScopedRateThrottle
@@ -104,7 +103,7 @@ class TeamSerializer(StrictSerializer):
         return None if access.can_manage_users(self.context["request"].user) else set()
 
 
-class TeamFilter(django_filters.FilterSet):
+class TeamFilter(FilterSet):
     manager = IdFilter(field_name="manager_id")  # no existence check: a filter tells nobody which users exist
 
     class Meta:

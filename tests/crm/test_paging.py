@@ -118,5 +118,7 @@ def test_api_pages_never_repeat_or_skip_rows_sharing_a_value(api, sales_rep, opp
 
 
 @pytest.mark.parametrize("cursor", ["zzz", "n", "nzzz", "p!!", "xAAAA"])
-def test_api_answers_a_bad_cursor_with_404(api, sales_rep, opportunities, cursor):
-    assert api.as_user(sales_rep).get("/api/v1/opportunities/", {"cursor": cursor}).status_code == 404
+def test_api_answers_a_bad_cursor_with_400_naming_it(api, sales_rep, opportunities, cursor):
+    response = api.as_user(sales_rep).get("/api/v1/opportunities/", {"cursor": cursor})
+    assert response.status_code == 400
+    assert response.json() == {"cursor": ["Invalid cursor"]}
