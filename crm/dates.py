@@ -19,7 +19,7 @@ def day_text(value: date | datetime | None) -> str:
     if value is None or value == "":
         return NOTHING
     if isinstance(value, datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
+        value = _local(value)
     return formats.date_format(value, "DATE_FORMAT")
 
 
@@ -30,8 +30,15 @@ def moment_text(value: datetime | None) -> str:
     if not isinstance(value, datetime):
         return day_text(value)
     if timezone.is_aware(value):
-        value = timezone.localtime(value)
+        value = _local(value)
     return formats.date_format(value, "DATETIME_FORMAT")
+
+
+def _local(value: datetime) -> datetime:
+    try:
+        return timezone.localtime(value)
+    except (OverflowError, ValueError):
+        return value  # a moment at the calendar's edge (a filter's typed value): shown in its own offset
 
 
 def month_text(value: date) -> str:
