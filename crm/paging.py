@@ -147,7 +147,9 @@ def _typed(model, key: SortKey, value):
     if isinstance(typed, datetime):
         if timezone.is_naive(typed):
             raise ValueError("A cursor's times carry their offset.")
-        typed.astimezone(UTC)  # OverflowError past year 9999 or before year 1
+        # OverflowError past year 9999 or before year 1; the same instant in UTC, since Python takes
+        # offsets up to 23:59 and PostgreSQL only up to 15:59.
+        typed = typed.astimezone(UTC)
     field.run_validators(typed)  # a column's range: bigints, max_length, decimal digits
     return typed
 

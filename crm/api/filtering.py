@@ -47,6 +47,11 @@ class CalendarDateField(forms.DateField):
 class CalendarDateTimeField(IsoDateTimeField):
     default_validators = [within_calendar]
 
+    def clean(self, value):
+        moment = super().clean(value)
+        # The same instant in UTC: Python takes offsets up to 23:59, PostgreSQL only up to 15:59.
+        return moment.astimezone(UTC) if isinstance(moment, datetime) else moment
+
 
 class CalendarDateRangeField(DateRangeField):
     def __init__(self, *args, **kwargs):

@@ -79,6 +79,9 @@ def filter_name(parameter: str) -> str:
         ("sales_rep", "/api/v1/orders/", {"placed_at_after": "0001-01-02", "placed_at_before": "9999-12-30"}),
         ("support_rep", "/api/v1/tickets/", {"created_at_after": "0001-01-02", "breached_after": "0001-01-02"}),
         ("sales_rep", "/api/v1/customers/", {"updated_after": "0001-01-03T00:00:00+14:00"}),
+        # An offset Python takes and PostgreSQL does not (found by the fuzzer): the same instant in UTC.
+        ("sales_rep", "/api/v1/customers/", {"updated_before": "1326-02-04T07:38:50.481669-18:17"}),
+        ("admin", "/api/v1/customers/", {"updated_after": "2026-01-01T10:00:00+23:59"}),
     ],
 )
 def test_api_takes_the_last_days_inside_the_calendar(api, records, request, settings, zone, role, path, query):
@@ -170,6 +173,16 @@ def test_api_answers_a_tampered_cursor_with_400(api, records, sales_rep, orderin
     response = client.get("/api/v1/opportunities/", {"ordering": ordering, "page_size": 1, "cursor": tampered})
     assert response.status_code == 400
     assert response.json() == {"cursor": ["Invalid cursor"]}
+
+
+@pytest.mark.parametrize("offset", ["-18:17", "+23:59", "+15:59"])
+def test_api_takes_a_cursor_time_at_any_offset_python_reads(api, records, sales_rep, offset):
+    """PostgreSQL refuses offsets past 15:59 that Python reads (found by the fuzzer): the instant goes as UTC."""
+    client = api.as_user(sales_rep)
+    cursor = first_cursor(client, "/api/v1/opportunities/", "-updated_at")
+    moved = "n" + with_value(cursor[1:], f'"2026-01-01T10:00:00{offset}"')
+    response = client.get("/api/v1/opportunities/", {"ordering": "-updated_at", "page_size": 1, "cursor": moved})
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize(

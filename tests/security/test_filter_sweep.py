@@ -63,6 +63,7 @@ VALUES = {
         "9999-12-31T23:59:59.999999",
         "9999-12-31T23:59:59-12:00",
         "0001-01-01T00:00:00+14:00",
+        "1326-02-04T07:38:50.481669-18:17",  # an offset Python takes and PostgreSQL does not
         "0001-01-01T00:00:00",
         "9999-12-31",
         "2026-02-30T10:00:00Z",
@@ -74,7 +75,13 @@ VALUES = {
 }
 # Sort values put into a real cursor in place of one of its own (raw JSON text): all of them for the
 # first sort key of an ascending ordering, the EDGE ones for the other keys and for descending orderings.
-EDGE_LITERALS = ('"a\\u0000b"', "1e999999", '"9999-12-31T23:59:59-12:00"', '"0001-01-01T00:00:00+14:00"')
+EDGE_LITERALS = (
+    '"a\\u0000b"',
+    "1e999999",
+    '"9999-12-31T23:59:59-12:00"',
+    '"0001-01-01T00:00:00+14:00"',
+    '"2026-01-01T10:00:00-18:17"',
+)
 CURSOR_LITERALS = (
     *EDGE_LITERALS,
     "NaN",
