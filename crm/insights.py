@@ -40,6 +40,7 @@ def register() -> None:
         reassignment.Mover(
             kind="customers",
             label="Customers they own",
+            one="customer",
             team_kind=TeamKind.SALES,
             order=10,
             move=reassignment.move_customers,

@@ -66,6 +66,11 @@ class Mover:
     # (*, team, from_user) -> what `move` would touch, in parts (None: not counted in a preview)
     count: Callable[..., list[Pending]] | None = None
     closed_label: str = ""  # the choice that also moves its closed records ("Also move won and lost deals")
+    one: str = ""  # one record of the kind, for "Moved ...: 1 customer" (default: the kind)
+
+    def counted(self, count: int) -> str:
+        """ "1 customer", "3 customers"."""
+        return f"{count} {self.one if count == 1 and self.one else self.kind}"
 
 
 _movers: dict[str, Mover] = {}

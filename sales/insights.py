@@ -370,6 +370,7 @@ def opportunities_mover() -> Mover:
     return Mover(
         kind="opportunities",
         label="Opportunities they own",
+        one="opportunity",
         team_kind=TeamKind.SALES,
         order=20,
         move=move_opportunities,

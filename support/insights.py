@@ -374,6 +374,7 @@ def tickets_mover() -> Mover:
     return Mover(
         kind="tickets",
         label="Open tickets assigned to them",
+        one="ticket",
         team_kind=TeamKind.SUPPORT,
         order=30,
         move=move_tickets,

@@ -45,7 +45,7 @@ def team_reassign(request, team_id):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _moved_message(form.cleaned_data, moved))
+            messages.success(request, _moved_message(team, form.cleaned_data, moved))
             return redirect("team-detail", team_id=team.pk)
     return render(request, "crm/team_detail.html", _team_context(request, team, form=form), status=400)
 
@@ -70,6 +70,9 @@ def _reassign_form(team: Team, data=None) -> TeamReassignForm:
     return TeamReassignForm(data, members=_members(team), movers=reassignment.movers_for(team))
 
 
-def _moved_message(choices: dict, moved: dict[str, int]) -> str:
-    counts = ", ".join(f"{count} {kind}" for kind, count in moved.items())
+def _moved_message(team: Team, choices: dict, moved: dict[str, int]) -> str:
+    movers = {mover.kind: mover for mover in reassignment.movers_for(team)}
+    counts = ", ".join(
+        movers[kind].counted(count) if kind in movers else f"{count} {kind}" for kind, count in moved.items()
+    )
     return f"Moved from {choices['from_user'].display_name} to {choices['to_user'].display_name}: {counts}."

@@ -266,7 +266,7 @@ def test_the_portal_form_moves_the_work(world, portal):
         follow=True,
     )
     assert response.status_code == 200
-    assert "Moved from rep_x1 to rep_x2: 1 customers, 2 opportunities." in response.content.decode()
+    assert "Moved from rep_x1 to rep_x2: 1 customer, 2 opportunities." in response.content.decode()
     assert not Customer.objects.filter(owner=u["rep_x1"]).exists()
 
 
