@@ -159,6 +159,11 @@ def can_manage_users(user: User) -> bool:
     return user.is_authenticated and user.is_admin
 
 
+def can_set_preferences(user: User, other: User) -> bool:
+    """A user chooses their own time zone and date format; an admin may set anyone's."""
+    return user.is_authenticated and user.is_active and (user.pk == other.pk or can_manage_users(user))
+
+
 def can_set_password(user: User, other: User) -> bool:
     """A user changes their own password; an admin sets anyone's."""
     return user.is_authenticated and user.is_active and (user.pk == other.pk or can_manage_users(user))

@@ -66,7 +66,7 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ["team_membership__team"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        ("Person", {"fields": ["first_name", "last_name", "email", "time_zone"]}),
+        ("Person", {"fields": ["first_name", "last_name", "email", "time_zone", "date_locale"]}),
         ("Access", {"fields": ["role", "team", "derived_groups", "is_active", "is_superuser", "user_permissions"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]

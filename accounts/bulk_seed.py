@@ -167,6 +167,7 @@ class _UserRows:
     columns = (
         "id", "password", "last_login", "is_superuser", "username", "first_name", "last_name", "email",
         "is_staff", "is_active", "date_joined", "role", "session_generation", "time_zone",
+        "date_locale",
     )  # fmt: skip
 
     def __init__(self, run, rng, facts: StaffFacts):
@@ -184,7 +185,7 @@ class _UserRows:
         self.rows.append(
             (
                 user_id, self.run.password_hash, None, is_admin, username, first_name, last_name,
-                f"{username}@example.com", is_admin, True, joined, role, 0, "",
+                f"{username}@example.com", is_admin, True, joined, role, 0, "", "",
             )
         )  # fmt: skip
         self.facts.usernames[user_id] = username

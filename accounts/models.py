@@ -17,6 +17,16 @@ def validate_time_zone(value: str) -> None:
 SESSION_GENERATION_SALT = "accounts.User.session_generation"
 
 
+class DateLocale(models.TextChoices):
+    """How the portal writes a user's dates and times (crm/dates.py holds each one's formats)."""
+
+    EN_GB = "en-GB", "English (UK): 6 Dec 2026, 14:05"
+    EN_US = "en-US", "English (US): Dec 6, 2026, 2:05 PM"
+    DE_DE = "de-DE", "German: 06.12.2026, 14:05"
+    FR_FR = "fr-FR", "French: 06/12/2026 14:05"
+    ISO = "iso", "ISO 8601: 2026-12-06 14:05"
+
+
 class Role(models.TextChoices):
     ADMIN = "admin", "Admin"
     MANAGER = "manager", "Manager"
@@ -32,6 +42,8 @@ class User(AbstractUser):
     session_generation = models.PositiveIntegerField(default=0, editable=False)
     # The portal writes times in this zone (an IANA name, e.g. "Europe/Berlin"); empty: the installation's.
     time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
+    # The portal writes dates and times as this locale does; empty: the installation's format.
+    date_locale = models.CharField("date format", max_length=8, choices=DateLocale.choices, blank=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

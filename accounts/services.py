@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 
 from . import sessions
-from .access import can_manage_users, can_set_password, forget_staff_scope
+from .access import can_manage_users, can_set_password, can_set_preferences, forget_staff_scope
 from .models import Role, Team, TeamKind, TeamMembership, User
 
 USER_FIELDS = ("username", "email", "first_name", "last_name", "role", "is_active")
@@ -153,6 +153,20 @@ def user_set_password(*, acting_user: User, user: User, password: str | None) ->
     user.save(update_fields=["password"])
     sessions.revoke_tokens(user)
     return user
+
+
+@transaction.atomic
+def user_set_preferences(*, acting_user: User, user: User, time_zone: str, date_locale: str) -> User:
+    """The time zone and date format the portal writes `user`'s times in (empty: the installation's)."""
+    if not can_set_preferences(acting_user, user):
+        raise PermissionDenied("Only the user or an admin sets these.")
+    user.time_zone, user.date_locale = time_zone, date_locale
+    user.full_clean(validate_unique=False, exclude=[f.name for f in User._meta.fields if f.name not in PREFERENCES])
+    user.save(update_fields=PREFERENCES)
+    return user
+
+
+PREFERENCES = ["time_zone", "date_locale"]
 
 
 def validate_password_for_field(password: str, user: User) -> None:

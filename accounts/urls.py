@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
 from .forms import OwnPasswordChangeForm
 
 urlpatterns = [
@@ -11,4 +12,5 @@ urlpatterns = [
         auth_views.PasswordChangeView.as_view(form_class=OwnPasswordChangeForm, success_url="/"),
         name="password-change",
     ),
+    path("account/settings/", views.preferences, name="account-settings"),
 ]

@@ -2,16 +2,35 @@
 
 Templates use the `day` and `when` filters ({% load dates %}); Python that builds a label
 (history rows, SLA clocks, chart months) uses these functions, so one format holds everywhere.
-The viewer's time zone is activated per request by crm.middleware.UserTimeZoneMiddleware.
+The viewer's time zone and date format (User.date_locale) are set per request by
+crm.middleware.ViewerPreferencesMiddleware.
 """
 
 import zoneinfo
+from contextvars import ContextVar
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 
 NOTHING = "—"
+
+# A user's date format (accounts.models.DateLocale): (a day, a moment) as Django date formats. A user who
+# chose none gets the installation's (DATE_FORMAT and DATETIME_FORMAT, crm/formats).
+LOCALE_FORMATS = {
+    "en-GB": ("j M Y", "j M Y, H:i"),
+    "en-US": ("M j, Y", "M j, Y, g:i A"),
+    "de-DE": ("d.m.Y", "d.m.Y, H:i"),
+    "fr-FR": ("d/m/Y", "d/m/Y H:i"),
+    "iso": ("Y-m-d", "Y-m-d H:i"),
+}
+# The viewer's date format, set for one request by crm.middleware.ViewerPreferencesMiddleware.
+viewer_date_locale: ContextVar[str] = ContextVar("viewer_date_locale", default="")
+
+
+def _format(which: int, installation_format: str) -> str:
+    chosen = LOCALE_FORMATS.get(viewer_date_locale.get())
+    return chosen[which] if chosen else installation_format
 
 
 def day_text(value: date | datetime | None) -> str:
@@ -20,7 +39,7 @@ def day_text(value: date | datetime | None) -> str:
         return NOTHING
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = _local(value)
-    return formats.date_format(value, "DATE_FORMAT")
+    return formats.date_format(value, _format(0, "DATE_FORMAT"))
 
 
 def moment_text(value: datetime | None) -> str:
@@ -31,7 +50,7 @@ def moment_text(value: datetime | None) -> str:
         return day_text(value)
     if timezone.is_aware(value):
         value = _local(value)
-    return formats.date_format(value, "DATETIME_FORMAT")
+    return formats.date_format(value, _format(1, "DATETIME_FORMAT"))
 
 
 def _local(value: datetime) -> datetime:

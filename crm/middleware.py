@@ -31,6 +31,7 @@ from django.views import csrf, defaults
 from django_htmx.http import trigger_client_event
 
 from crm.api.parsers import declared_length, request_body_too_large_detail
+from crm.dates import viewer_date_locale
 
 logger = logging.getLogger("crm.database")
 
@@ -186,8 +187,9 @@ class HistoryChangedMiddleware:
         return response
 
 
-class UserTimeZoneMiddleware:
-    """Pages write times in the signed-in user's time zone (User.time_zone), else the installation's."""
+class ViewerPreferencesMiddleware:
+    """Pages write times in the signed-in user's time zone (User.time_zone) and date format
+    (User.date_locale, crm/dates.py), else the installation's."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -203,7 +205,10 @@ class UserTimeZoneMiddleware:
             timezone.deactivate()
         else:
             timezone.activate(zone)
+        locale = getattr(user, "date_locale", "") if user is not None and user.is_authenticated else ""
+        token = viewer_date_locale.set(locale or "")
         try:
             return self.get_response(request)
         finally:
+            viewer_date_locale.reset(token)
             timezone.deactivate()

@@ -25,7 +25,8 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "email", "first_name", "last_name", "role", "teams"]
+        fields = ["id", "username", "email", "first_name", "last_name", "role", "teams", "time_zone", "date_locale"]
+        read_only_fields = fields
 
     def get_teams(self, user) -> list[int]:
         scope = access.staff_scope(user)

@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "crm.middleware.HistoryChangedMiddleware",
     "axes.middleware.AxesMiddleware",
-    "crm.middleware.UserTimeZoneMiddleware",
+    "crm.middleware.ViewerPreferencesMiddleware",
     # Last, so that its process_exception runs first: a lost database answers 503, not 500.
     "crm.middleware.DatabaseUnavailableMiddleware",
 ]

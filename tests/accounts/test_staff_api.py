@@ -22,6 +22,8 @@ class TestMe:
             "last_name": sales_rep.last_name,
             "role": "sales",
             "teams": [sales_team.pk],
+            "time_zone": "",
+            "date_locale": "",
         }
 
     def test_a_manager_lists_the_teams_they_manage(self, org, api, sales_manager, sales_team):

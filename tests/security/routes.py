@@ -135,6 +135,10 @@ PORTAL_ROUTES = [
     Route("logout/", "GET", public(405)),
     Route("password/", "GET", signed_in(200)),
     Route("password/", "POST", signed_in(200), data={"old_password": "wrong"}, note="the form with its errors"),
+    Route("account/settings/", "GET", signed_in(200)),
+    Route(
+        "account/settings/", "POST", signed_in(400), data={"time_zone": "Nowhere/Else"}, note="the form with its errors"
+    ),
     Route("", "GET", signed_in(200), note="each role's own sections: checked for what they must not name"),
     # Managers' tools: the dashboard, teams and their work, the access explainer
     Route("dashboard/", "GET", when(lambda case: case.role in {"admin", "manager"}, 200)),
