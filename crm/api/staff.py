@@ -22,6 +22,10 @@ from .throttling import ScopedRateThrottle
 
 class MeSerializer(serializers.ModelSerializer):
     teams = serializers.SerializerMethodField()
+    # Empty when the user chose none (the installation's format): a string, not only the enum's values.
+    date_locale = serializers.CharField(
+        read_only=True, help_text="en-GB, en-US, de-DE, fr-FR or iso; empty: the installation's format."
+    )
 
     class Meta:
         model = User
