@@ -6,7 +6,6 @@ The viewer's time zone and date format (User.date_locale) are set per request by
 crm.middleware.ViewerPreferencesMiddleware.
 """
 
-import zoneinfo
 from contextvars import ContextVar
 from datetime import date, datetime
 
@@ -62,14 +61,6 @@ def _local(value: datetime) -> datetime:
 
 def month_text(value: date) -> str:
     return formats.date_format(value, "YEAR_MONTH_FORMAT")
-
-
-def is_time_zone(name: str) -> bool:
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 EARLIEST_BUSINESS_YEAR = 1900

@@ -196,7 +196,8 @@ class ViewerPreferencesMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        name = getattr(user, "time_zone", "") if user is not None and user.is_authenticated else ""
+        signed_in = user is not None and user.is_authenticated
+        name = user.time_zone if signed_in else ""
         try:
             zone = zoneinfo.ZoneInfo(name) if name else None
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -205,8 +206,7 @@ class ViewerPreferencesMiddleware:
             timezone.deactivate()
         else:
             timezone.activate(zone)
-        locale = getattr(user, "date_locale", "") if user is not None and user.is_authenticated else ""
-        token = viewer_date_locale.set(locale or "")
+        token = viewer_date_locale.set(user.date_locale if signed_in else "")
         try:
             return self.get_response(request)
         finally:
