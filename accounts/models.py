@@ -18,7 +18,7 @@ SESSION_GENERATION_SALT = "accounts.User.session_generation"
 
 
 class DateLocale(models.TextChoices):
-    """How the portal writes a user's dates and times (crm/dates.py holds each one's formats)."""
+    """How the portal writes a user's dates and times (crm/platform/dates.py holds each one's formats)."""
 
     EN_GB = "en-GB", "English (UK): 6 Dec 2026, 14:05"
     EN_US = "en-US", "English (US): Dec 6, 2026, 2:05 PM"

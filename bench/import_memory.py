@@ -26,8 +26,8 @@ from django.core.files import File  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
+from crm.customers.models import Customer  # noqa: E402
 from crm.imports import services  # noqa: E402
-from crm.models import Customer  # noqa: E402
 
 PATH = Path(tempfile.gettempdir()) / "import-20mb.csv"
 ROWS = 100_000

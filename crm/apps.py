@@ -12,16 +12,18 @@ class CrmConfig(AppConfig):
         from accounts.backends import register_object_policy
         from accounts.models import Role
         from accounts.roles import grant_default_permissions
-
-        from . import access, background, control_characters, insights
-        from .audit import actor, customers
+        from crm.customers import access
+        from crm.customers import audit as customers_audit
+        from crm.insights import home as insights
+        from crm.platform import background, control_characters
+        from crm.platform.audit import actor
 
         # Every name, subject, e-mail, ... refuses control characters; multi-line text all but line breaks and tabs.
         control_characters.guard_model_text_fields(
             model for label in control_characters.PROJECT_APPS for model in apps.get_app_config(label).get_models()
         )
 
-        customers.register()  # the audit trail of customers, contacts, shares, roles and teams
+        customers_audit.register()  # the audit trail of customers, contacts, shares, roles and teams
         actor.connect_task_signals()
         background.connect_signals()
         register_object_policy(access.customer_object_policy())

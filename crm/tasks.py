@@ -1,22 +1,3 @@
-"""Celery tasks of the customer core: thin wrappers around services, taking ids.
+"""Celery finds the `crm` app's tasks here (autodiscovery looks for `<app>.tasks`); they live with their context."""
 
-`run_import` is acknowledged late: a run lost with its worker is delivered again and
-resumes after the last committed batch (crm/imports/services.py).
-"""
-
-from celery import shared_task
-
-
-@shared_task(acks_late=True)
-def run_import(job_id: int) -> str:
-    from crm.imports import services
-
-    return services.import_run(job_id=job_id).state
-
-
-@shared_task(acks_late=True)
-def check_import(job_id: int) -> str:
-    """The dry run of an upload; a run lost with its worker is delivered again and starts over (it writes nothing)."""
-    from crm.imports import services
-
-    return services.import_dry_run(job_id=job_id).state
+from crm.imports.tasks import check_import, run_import  # noqa: F401

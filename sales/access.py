@@ -16,7 +16,7 @@ Products: every staff user views them; admins create, change and delete them.
 
 Each rule answers `filter(scope, action)` for lists, counts and totals, and
 `reasons(scope, record, context)` for one record (and the access explainer), like
-crm.access. Ownership and the hierarchy are read from the records' own fields, so a
+crm.customers.access. Ownership and the hierarchy are read from the records' own fields, so a
 reassignment changes access in the same transaction.
 """
 
@@ -36,8 +36,8 @@ from accounts.policy import (
     related_rows_condition,
     rows_allowed,
 )
-from crm import access as customer_access
-from crm.models import Customer
+from crm.customers import access as customer_access
+from crm.customers.models import Customer
 
 from .models import Opportunity, Order, Product
 
@@ -80,7 +80,7 @@ class PipelineOnly:
 class CustomerViewerRule:
     """Whoever can view the order's customer views the order (support included).
 
-    Its `context` is the customer's own access reasons for the user (crm.access).
+    Its `context` is the customer's own access reasons for the user (crm.customers.access).
     """
 
     def filter(self, scope, action):

@@ -9,11 +9,10 @@ class SalesConfig(AppConfig):
         from accounts.backends import register_object_policy
         from accounts.models import Role
         from accounts.roles import grant_default_permissions
-        from crm.demo import DemoSeeder, register_demo_seeder
-        from crm.navigation import register_nav_item
-        from crm.panels import register_customer_panel
+        from crm.customers.panels import register_customer_panel
+        from crm.platform.navigation import register_nav_item
 
-        from . import access, audit, demo, panels
+        from . import access, audit, panels
 
         register_object_policy(access.opportunity_object_policy())
         register_object_policy(access.order_object_policy())
@@ -40,12 +39,12 @@ class SalesConfig(AppConfig):
 
         register_customer_panel(panels.opportunities_panel())
         register_customer_panel(panels.orders_panel())
-        register_demo_seeder(DemoSeeder("sales", 20, demo.seed_sales))
         audit.register()
 
-        from crm.dashboard import register_dashboard_section, register_team_columns
-        from crm.home_sections import register_home_section
-        from crm.reassignment import register_reassignment_mover
+        from crm.insights.dashboard import register_dashboard_section
+        from crm.platform.home_sections import register_home_section
+        from crm.staff.reassignment import register_reassignment_mover
+        from crm.staff.work import register_team_columns
 
         from . import insights
 
@@ -55,7 +54,7 @@ class SalesConfig(AppConfig):
             register_home_section(section)
         register_reassignment_mover(insights.opportunities_mover())
 
-        from crm.customer_holdings import register_customer_holding
+        from crm.customers.holdings import register_customer_holding
 
         from . import holdings
 

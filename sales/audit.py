@@ -1,4 +1,4 @@
-"""The audit trail of opportunities and orders (registered with crm.audit from SalesConfig.ready()).
+"""The audit trail of opportunities and orders (registered with crm.platform.audit from SalesConfig.ready()).
 
 An order's lines show on the order's page. Products are named as they were when the
 change was made (every staff user sees products); customers only for those who may view them.
@@ -6,7 +6,7 @@ change was made (every staff user sees products); customers only for those who m
 
 from django.urls import reverse
 
-from crm.audit.registry import (
+from crm.platform.audit.registry import (
     AuditedModel,
     AuditedRecord,
     ReferenceKind,

@@ -3,9 +3,9 @@
 from django import forms
 
 from accounts.models import User
-from crm.control_characters import ControlCharactersRefusedForm
-from crm.forms import VersionedForm
-from crm.models import Customer
+from crm.customers.models import Customer
+from crm.platform.control_characters import ControlCharactersRefusedForm
+from crm.platform.forms import VersionedForm
 
 from .models import Opportunity, OrderStatus, Product, Stage
 from .templatetags.sales_format import money

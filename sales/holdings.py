@@ -1,13 +1,13 @@
 """Opportunities and orders that users own on a customer, plugged into crm's customer holdings.
 
 crm warns before removing a share whose users would keep records on a customer they may no
-longer view, and may hand those records to the customer's owner (crm/customer_holdings.py).
+longer view, and may hand those records to the customer's owner (crm/customers/holdings.py).
 """
 
 from django.db.models import F
 
-from crm.audit.bulk import reassign_and_record
-from crm.customer_holdings import CustomerHolding, HeldRecord
+from crm.customers.holdings import CustomerHolding, HeldRecord
+from crm.platform.audit.bulk import reassign_and_record
 
 from .models import Opportunity, Order
 

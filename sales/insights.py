@@ -14,23 +14,14 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
 from accounts.models import Role, Team, TeamKind, User
-from crm.access import with_customer_viewable
-from crm.audit.bulk import reassign_and_record
-from crm.dashboard import (
-    Bar,
-    Cell,
-    Chart,
-    DashboardSection,
-    Figure,
-    Period,
-    SectionFigures,
-    TeamColumns,
-    month_end,
-    start_of,
-)
-from crm.dates import month_text
-from crm.home_sections import HomeSection
-from crm.reassignment import Mover, Pending
+from crm.customers.access import with_customer_viewable
+from crm.insights.dashboard import Bar, Chart, DashboardSection, Figure, SectionFigures
+from crm.platform.audit.bulk import reassign_and_record
+from crm.platform.dates import month_text
+from crm.platform.home_sections import HomeSection
+from crm.platform.periods import Period, month_end, start_of
+from crm.staff.reassignment import Mover, Pending
+from crm.staff.work import Cell, TeamColumns
 
 from . import access
 from .filters import closed_on_or_after

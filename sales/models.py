@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from crm.dates import validate_business_date
-from crm.models import TextRecord, VersionedRecord
+from crm.platform.dates import validate_business_date
+from crm.platform.models import TextRecord, VersionedRecord
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 ORDER_TOTAL = {"max_digits": 16, "decimal_places": 2}

@@ -1,12 +1,12 @@
-"""The customer page's sales panels (registered with crm.panels from SalesConfig.ready()).
+"""The customer page's sales panels (registered with crm.customers.panels from SalesConfig.ready()).
 
 Opportunities show only to those who see the pipeline, and only the ones they may view;
 order history shows to everyone who can view the customer. Each panel costs a fixed
 number of queries, whatever the number of records.
 """
 
-from crm.access import can_view_customer
-from crm.panels import CustomerPanel
+from crm.customers.access import can_view_customer
+from crm.customers.panels import CustomerPanel
 
 from . import access, selectors
 

@@ -8,15 +8,15 @@ from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Val
 from django.db.models.functions import RowNumber
 
 from accounts.models import User
-from crm.access import with_customer_viewable
-from crm.models import Customer
+from crm.customers.access import with_customer_viewable
+from crm.customers.models import Customer
 
 from .access import opportunities_visible_to, orders_visible_to, products_visible_to
 from .models import CLOSED_STAGES, ZERO, Opportunity, Order, OrderStatus, Product, Stage
 
 
 def opportunity_list(*, user: User) -> QuerySet[Opportunity]:
-    # `viewable_customer_id`: whether the reader may name the customer (crm.access.customer_name_shown).
+    # `viewable_customer_id`: whether the reader may name the customer (crm.customers.access.customer_name_shown).
     return with_customer_viewable(opportunities_visible_to(user).select_related("customer", "owner"), user)
 
 

@@ -16,8 +16,8 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from accounts.models import User
-from crm.models import Customer
-from crm.versions import lock_for_change, save_new_version
+from crm.customers.models import Customer
+from crm.platform.records import lock_for_change, save_new_version
 
 from . import access
 from .models import (

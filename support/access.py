@@ -27,8 +27,8 @@ from accounts.access import prime_staff_scopes, staff_scope
 from accounts.backends import ObjectPolicy
 from accounts.models import Role, Team, TeamKind, User
 from accounts.policy import AdminRule, Reason, actions_of, reasons_for, related_rows_condition, rows_allowed
-from crm import access as customer_access
-from crm.models import Customer
+from crm.customers import access as customer_access
+from crm.customers.models import Customer
 
 from .models import Feedback, Ticket, TicketMessage
 

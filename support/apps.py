@@ -9,11 +9,10 @@ class SupportConfig(AppConfig):
         from accounts.backends import register_object_policy
         from accounts.models import Role
         from accounts.roles import grant_default_permissions
-        from crm.demo import DemoSeeder, register_demo_seeder
-        from crm.navigation import register_nav_item
-        from crm.panels import CustomerPanel, register_customer_panel
+        from crm.customers.panels import CustomerPanel, register_customer_panel
+        from crm.platform.navigation import register_nav_item
 
-        from . import access, audit, demo
+        from . import access, audit
         from .views.panels import customer_tickets_panel
 
         register_object_policy(access.ticket_object_policy())
@@ -40,13 +39,13 @@ class SupportConfig(AppConfig):
                 context=customer_tickets_panel,
             )
         )
-        register_demo_seeder(DemoSeeder("support", 40, demo.seed_support))
         audit.register()
 
-        from crm.dashboard import register_dashboard_section, register_team_columns
-        from crm.explainer import register_explainable_kind
-        from crm.home_sections import register_home_section
-        from crm.reassignment import register_reassignment_mover
+        from crm.insights.dashboard import register_dashboard_section
+        from crm.insights.explainer import register_explainable_kind
+        from crm.platform.home_sections import register_home_section
+        from crm.staff.reassignment import register_reassignment_mover
+        from crm.staff.work import register_team_columns
 
         from . import insights
 

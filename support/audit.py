@@ -1,8 +1,8 @@
-"""The audit trail of tickets (registered with crm.audit from SupportConfig.ready())."""
+"""The audit trail of tickets (registered with crm.platform.audit from SupportConfig.ready())."""
 
 from django.urls import reverse
 
-from crm.audit.registry import (
+from crm.platform.audit.registry import (
     AuditedModel,
     AuditedRecord,
     ReferenceKind,

@@ -6,16 +6,9 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from crm.api.filtering import (
-    DateFilter,
-    DateFromToRangeFilter,
-    FilterSet,
-    IdFilter,
-    VisibleCustomerFilter,
-    as_record_id,
-    customer_name_condition,
-)
-from crm.dashboard import start_of
+from crm.customers.fields import VisibleCustomerFilter, customer_name_condition
+from crm.platform.api.filtering import DateFilter, DateFromToRangeFilter, FilterSet, IdFilter, as_record_id
+from crm.platform.periods import start_of
 
 from . import sla
 from .models import (

@@ -3,8 +3,8 @@
 from django import forms
 
 from accounts.models import Team, User
-from crm.control_characters import ControlCharactersRefusedForm
-from crm.models import Contact, Customer
+from crm.customers.models import Contact, Customer
+from crm.platform.control_characters import ControlCharactersRefusedForm
 
 from .models import (
     SLA_TARGET_MAX_MINUTES,

@@ -13,23 +13,14 @@ from django.db.models.functions import RowNumber, TruncMonth
 from django.urls import reverse
 
 from accounts.models import Role, Team, TeamKind, User
-from crm.audit.bulk import reassign_and_record
-from crm.dashboard import (
-    Bar,
-    Cell,
-    Chart,
-    DashboardSection,
-    Figure,
-    Period,
-    SectionFigures,
-    TeamColumns,
-    month_end,
-    start_of,
-)
-from crm.dates import day_text, month_text
-from crm.explainer import ExplainableKind
-from crm.home_sections import HomeSection
-from crm.reassignment import Mover, Pending
+from crm.insights.dashboard import Bar, Chart, DashboardSection, Figure, SectionFigures
+from crm.insights.explainer import ExplainableKind
+from crm.platform.audit.bulk import reassign_and_record
+from crm.platform.dates import day_text, month_text
+from crm.platform.home_sections import HomeSection
+from crm.platform.periods import Period, month_end, start_of
+from crm.staff.reassignment import Mover, Pending
+from crm.staff.work import Cell, TeamColumns
 
 from . import access, selectors
 from .filters import breached_on_or_after

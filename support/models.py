@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import TeamKind
-from crm.models import TextRecord, VersionedRecord
+from crm.platform.models import TextRecord, VersionedRecord
 
 
 class TicketKind(models.TextChoices):

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from crm.control_characters import has_control_characters, one_line
+from crm.platform.control_characters import has_control_characters, one_line
 
 from .models import Escalation, SentEmail, Ticket
 from .survey import SURVEY_LINK_MAX_AGE, survey_token

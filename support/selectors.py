@@ -8,9 +8,9 @@ from django.db.models import Q, QuerySet
 
 from accounts.access import StaffScope, staff_scope
 from accounts.models import Role, User
-from crm.access import with_customer_viewable
-from crm.models import Customer
-from crm.paging import COUNT_CAP, CappedCount, capped_counts
+from crm.customers.access import with_customer_viewable
+from crm.customers.models import Customer
+from crm.platform.paging import COUNT_CAP, CappedCount, capped_counts
 
 from . import sla
 from .access import (
@@ -23,7 +23,7 @@ from .models import UNRESOLVED_STATUSES, Feedback, Ticket, TicketKind, TicketMes
 
 
 def ticket_list(*, user: User) -> QuerySet[Ticket]:
-    # `viewable_customer_id`: whether the reader may name the customer (crm.access.customer_name_shown).
+    # `viewable_customer_id`: whether the reader may name the customer (crm.customers.access.customer_name_shown).
     return with_customer_viewable(tickets_visible_to(user).select_related("customer", "team", "assignee"), user)
 
 

@@ -3,13 +3,13 @@
 so a task lost with its worker runs again. They are enqueued after the commit.
 
 A passing fault (the mail server or the database away for a moment) is retried with
-exponential backoff (crm.background.RETRY_POLICY: about 2 to 32 s, five times); a
+exponential backoff (crm.platform.background.RETRY_POLICY: about 2 to 32 s, five times); a
 task that still fails is recorded as a TaskFailure that admins see in Django admin.
 The beat job also re-sends escalation e-mails whose send failed, for a day."""
 
 from celery import shared_task
 
-from crm.background import RETRY_POLICY, enqueue_on_commit
+from crm.platform.background import RETRY_POLICY, enqueue_on_commit
 
 from . import notifications
 from .services import escalations

@@ -2,7 +2,7 @@ import factory
 from django.contrib.auth.models import Group
 
 from accounts.models import Role, Team, TeamKind, TeamMembership, User
-from crm.models import Activity, Contact, Customer
+from crm.customers.models import Activity, Contact, Customer
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -1,8 +1,8 @@
 """Reading an import file and checking its rows as the API checks a POST.
 
-Each row goes through the API's own serializer (crm/api/customers.py: field types,
+Each row goes through the API's own serializer (crm/customers/api.py: field types,
 lengths, e-mail format, unknown and read-only fields, who may set the owner) and then
-the service's checks and model validation (crm/services.py: `new_customer`,
+the service's checks and model validation (crm/customers/services.py: `new_customer`,
 `new_contact`). What the API reads from the database per request (the owners a user
 may name, the customers they may view and change) is read once per batch here.
 """
@@ -21,13 +21,12 @@ from rest_framework import exceptions as api_exceptions
 from rest_framework import serializers
 
 from accounts.models import User
-from crm import access, services
-from crm.api.customers import ContactSerializer, CustomerSerializer
-from crm.api.filtering import as_record_id
-from crm.exports import undefuse
-from crm.models import Contact, Customer
-
-from .models import ImportKind
+from crm.customers import access, services
+from crm.customers.api import ContactSerializer, CustomerSerializer
+from crm.customers.models import Contact, Customer
+from crm.imports.models import ImportKind
+from crm.platform.api.filtering import as_record_id
+from crm.platform.exports import undefuse
 
 MAX_ROWS = 100_000
 # Columns an export writes that an import does not set: read and ignored, so an export can be imported.

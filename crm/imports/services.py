@@ -25,15 +25,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from crm import access
-from crm.audit.actor import acting_as
-from crm.audit.models import AuditEntry, AuditVia
-from crm.background import enqueue_on_commit
-from crm.models import Contact, Customer
-
-from .models import IN_FLIGHT, ImportJob, ImportKind, ImportRowError, ImportState
-from .rows import COLUMNS, ImportFileError, Row, check_rows, iter_rows
-from .uploads import too_large_message
+from crm.customers import access
+from crm.customers.models import Contact, Customer
+from crm.imports.models import IN_FLIGHT, ImportJob, ImportKind, ImportRowError, ImportState
+from crm.imports.rows import COLUMNS, ImportFileError, Row, check_rows, iter_rows
+from crm.imports.uploads import too_large_message
+from crm.platform.audit.actor import acting_as
+from crm.platform.audit.models import AuditEntry, AuditVia
+from crm.platform.background import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 DUPLICATE_MESSAGES = {
@@ -102,7 +101,7 @@ def import_upload(*, acting_user: User, kind: str, file_name: str, upload: File,
         )
         _claim(acting_user, job.save)
         if queue:
-            from crm import tasks
+            from crm.imports import tasks
 
             enqueue_on_commit(tasks.check_import, job.pk)
     return job
@@ -245,7 +244,7 @@ def import_start(*, acting_user: User, job: ImportJob) -> ImportJob:
 
     Raises ImportInFlight if another dry run or import of the user's is under way.
     """
-    from crm import tasks
+    from crm.imports import tasks
 
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.created_by_id != acting_user.pk:

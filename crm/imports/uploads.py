@@ -5,7 +5,7 @@ The import page installs these upload handlers for its POST only (before the bod
 chunk past `CRM_IMPORT_MAX_BYTES`, before that chunk is written anywhere; Django's
 `TemporaryFileUploadHandler` writes the chunks it lets through to a temporary file (never to
 memory, whatever the size). A request whose Content-Length already says it is too large is
-answered before any of its body is read (crm/views/imports.py).
+answered before any of its body is read (crm/imports/views.py).
 """
 
 from django.conf import settings

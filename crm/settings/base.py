@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "guardian",
     "django_htmx",
     "axes",
+    # Before ours: crm's admin then replaces auditlog's admin of the audit entry (crm/platform/admin.py).
+    "auditlog",
     "accounts",
     "crm",
     "sales",
@@ -45,10 +47,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that it sees every answer: an error under /api/ is JSON whoever made it (crm/middleware.py).
-    "crm.middleware.ApiErrorsAsJsonMiddleware",
+    # First, so that it sees every answer: an error under /api/ is JSON whoever made it (crm/platform/middleware.py).
+    "crm.platform.middleware.ApiErrorsAsJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "crm.middleware.ApiBodyLimitMiddleware",
+    "crm.platform.middleware.ApiBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -58,16 +60,18 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "crm.middleware.HistoryChangedMiddleware",
+    "crm.platform.middleware.HistoryChangedMiddleware",
     "axes.middleware.AxesMiddleware",
-    "crm.middleware.ViewerPreferencesMiddleware",
+    "crm.platform.middleware.ViewerPreferencesMiddleware",
+    # Names the acting user of each audit entry (crm/platform/audit/actor.py).
+    "crm.platform.audit.actor.AuditActorMiddleware",
     # Last, so that its process_exception runs first: a lost database answers 503, not 500.
-    "crm.middleware.DatabaseUnavailableMiddleware",
+    "crm.platform.middleware.DatabaseUnavailableMiddleware",
 ]
 
-ROOT_URLCONF = "crm.urls"
+ROOT_URLCONF = "crm.project.urls"
 # A CSRF refusal answers JSON under /api/ and Django's page elsewhere.
-CSRF_FAILURE_VIEW = "crm.middleware.csrf_failure"
+CSRF_FAILURE_VIEW = "crm.platform.middleware.csrf_failure"
 WSGI_APPLICATION = "crm.wsgi.application"
 ASGI_APPLICATION = "crm.asgi.application"
 
@@ -82,7 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "crm.navigation.navigation",
+                "crm.platform.navigation.navigation",
             ],
             # {{ value|day }} and {{ value|when }} on every page, without a {% load %}.
             "builtins": ["crm.templatetags.dates"],
@@ -200,19 +204,19 @@ REST_FRAMEWORK = {
     # JSON only: DRF's browsable HTML API needs inline style the CSP refuses; /api/v1/docs/ is the browsable docs.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # JSON in as well: a form-encoded or multipart body answers 415; one over DATA_UPLOAD_MAX_MEMORY_SIZE, 413.
-    "DEFAULT_PARSER_CLASSES": ["crm.api.parsers.LimitedJSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "crm.api.pagination.KeysetPagination",
+    "DEFAULT_PARSER_CLASSES": ["crm.platform.api.parsers.LimitedJSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "crm.platform.api.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "crm.api.filtering.OrderingFilter",
+        "crm.platform.api.filtering.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "crm.api.errors.api_exception_handler",
-    # Rates are read at each request (crm/api/throttling.py); a rate of None switches a scope off.
+    "EXCEPTION_HANDLER": "crm.platform.api.errors.api_exception_handler",
+    # Rates are read at each request (crm/platform/api/throttling.py); a rate of None switches a scope off.
     "DEFAULT_THROTTLE_CLASSES": [
-        "crm.api.throttling.AnonRateThrottle",
-        "crm.api.throttling.UserRateThrottle",
+        "crm.platform.api.throttling.AnonRateThrottle",
+        "crm.platform.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "60/min"),
@@ -249,7 +253,7 @@ CACHES = {
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 # In-process, a task that fails is recorded (a TaskFailure, after its retries) as a worker's would be, not raised
-# into the request whose committed write enqueued it (crm/background.py).
+# into the request whose committed write enqueued it (crm/platform/background.py).
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
@@ -292,11 +296,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 
-# Audit trail (crm/audit): django-auditlog records every change of the registered models as a
-# crm.AuditEntry; the middleware names the acting user (read when the entry is written, so that
-# DRF's token users count too). auditlog's app goes before ours, so that crm's admin replaces its own.
-INSTALLED_APPS.insert(INSTALLED_APPS.index("accounts"), "auditlog")
-MIDDLEWARE.append("crm.audit.actor.AuditActorMiddleware")
+# Audit trail (crm/platform/audit): django-auditlog records every change of the registered models as a
+# crm.AuditEntry; AuditActorMiddleware names the acting user (read when the entry is written, so that
+# DRF's token users count too).
 AUDITLOG_LOGENTRY_MODEL = "crm.AuditEntry"
 # auditlog's own LogEntry is swapped out: its migrations would only make an unused table (whose
 # foreign keys to users and content types would also stop `flush`); crm's migrations make ours.

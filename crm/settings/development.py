@@ -1,7 +1,7 @@
 """Laptop defaults: SQLite, DEBUG on, tasks in-process, e-mail to the console."""
 
-from .base import *  # noqa: F403
-from .base import env_bool
+from crm.settings.base import *  # noqa: F403
+from crm.settings.base import INSTALLED_APPS, env_bool
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = SECRET_KEY or "development-only-not-secret"
@@ -9,3 +9,5 @@ STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedStaticFilesSt
 # Serve static files straight from the apps and static/ (no collectstatic on a laptop).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Demo and bulk seeding and the benchmark (seed_demo, seed_bulk, bench): never installed in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "crm.devtools"]

@@ -4,8 +4,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_bool, mailers
+from crm.settings.base import *  # noqa: F403
+from crm.settings.base import SECRET_KEY, env_bool, mailers
 
 DEBUG = False
 # Several workers must share one database and one cache (log-in lockouts, throttles, sessions): the laptop

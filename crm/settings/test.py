@@ -1,6 +1,6 @@
 """Settings for the test suite: the development defaults, made fast and deterministic."""
 
-from .development import *  # noqa: F403
+from crm.settings.development import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -9,7 +9,7 @@ anyone who may not view the record, like the record's own page.
 from django import template
 from django.urls import reverse
 
-from crm.audit.registry import record_type_of
+from crm.platform.audit.registry import record_type_of
 
 register = template.Library()
 

@@ -1,13 +1,13 @@
 """{% load dates %}: {{ opportunity.expected_close|day }} and {{ ticket.created_at|when }}.
 
-The one way a page writes a date or a time (crm/dates.py): the locale's format, the viewer's time zone.
+The one way a page writes a date or a time (crm/platform/dates.py): the locale's format, the viewer's time zone.
 `{{ value|when_iso }}` is the machine-readable form for a <time datetime="..."> attribute.
 """
 
 from django import template
 from django.utils import timezone
 
-from crm.dates import day_text, moment_text
+from crm.platform.dates import day_text, moment_text
 
 register = template.Library()
 

@@ -5,7 +5,7 @@
 {% kept_filters_inputs filter "owner unresolved" %}  hidden inputs, so the form's next search keeps them
 
 A reference (`?owner=3`, `?customer=7`) is named through its filter's reference kind
-(crm.audit.registry), among the records the viewer may view: an id they may not view, or
+(crm.platform.audit.registry), among the records the viewer may view: an id they may not view, or
 that names nothing, reads "#7", exactly alike, so that a caption reveals nothing.
 A yes/no reads "yes"/"no", a choice its label, a day the portal's date format.
 """
@@ -19,9 +19,9 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import format_html, format_html_join
 
 from accounts.access import teams_visible_to, users_visible_to
-from crm.api.filtering import IdFilter, as_record_id
-from crm.audit.registry import reference_kind
-from crm.dates import day_text, moment_text
+from crm.platform.api.filtering import IdFilter, as_record_id
+from crm.platform.audit.registry import reference_kind
+from crm.platform.dates import day_text, moment_text
 
 register = template.Library()
 

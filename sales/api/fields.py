@@ -11,9 +11,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from crm import access as customer_access
-from crm.api.serializers import ControlCharactersRefused
-from crm.models import Customer
+from crm.customers import access as customer_access
+from crm.customers.models import Customer
+from crm.platform.api.serializers import ControlCharactersRefused
 from sales import access
 
 

@@ -2,8 +2,9 @@
 
 from rest_framework import serializers, viewsets
 
-from crm.api.permissions import PolicyObjectPermission
-from crm.api.serializers import CustomerNameField, StrictSerializer
+from crm.customers.fields import CustomerNameField
+from crm.platform.api.permissions import PolicyObjectPermission
+from crm.platform.api.serializers import StrictSerializer
 from sales import access, selectors, services
 from sales.filters import OpportunityFilter
 from sales.models import Opportunity

@@ -2,8 +2,8 @@
 
 from rest_framework import serializers, viewsets
 
-from crm.api.permissions import PolicyObjectPermission
-from crm.api.serializers import StrictSerializer
+from crm.platform.api.permissions import PolicyObjectPermission
+from crm.platform.api.serializers import StrictSerializer
 from sales import access, selectors, services
 from sales.filters import ProductFilter
 from sales.models import Product

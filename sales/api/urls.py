@@ -6,7 +6,7 @@ from .orders import OrderViewSet
 from .products import ProductViewSet
 
 router = DefaultRouter()
-router.include_root_view = False  # crm.api.urls serves the one API root
+router.include_root_view = False  # crm.project.api_urls serves the one API root
 router.register("opportunities", OpportunityViewSet, basename="opportunity")
 router.register("products", ProductViewSet, basename="product")
 router.register("orders", OrderViewSet, basename="order")

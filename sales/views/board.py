@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from crm.errors import StaleVersion
-from crm.versions import other_changer_name
+from crm.platform.errors import StaleVersion
+from crm.platform.records import other_changer_name
 from sales import access, selectors, services
 from sales.filters import OpportunityFilter
 from sales.forms import MoveForm

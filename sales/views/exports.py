@@ -1,4 +1,4 @@
-"""CSV exports of the opportunity and order lists, with the list's filters and order (crm.exports).
+"""CSV exports of the opportunity and order lists, with the list's filters and order (crm.platform.exports).
 
 Only the rows the user may view; the opportunity export does not exist for support users.
 """
@@ -6,8 +6,8 @@ Only the rows the user may view; the opportunity export does not exist for suppo
 from django.contrib.auth.decorators import login_required
 from django.views.decorators.http import require_safe
 
-from crm.access import customer_name_shown
-from crm.exports import Column, column, csv_response, invalid_filters
+from crm.customers.access import customer_name_shown
+from crm.platform.exports import Column, column, csv_response, invalid_filters
 from sales import selectors
 from sales.filters import OPPORTUNITY_ORDERINGS, ORDER_ORDERINGS, OpportunityFilter, OrderFilter
 

@@ -2,7 +2,7 @@
 
 from django.http import Http404
 
-from crm.paging import capped_count, portal_page, query_without_cursor
+from crm.platform.paging import capped_count, portal_page, query_without_cursor
 from sales import access, selectors
 from sales.models import Opportunity, Order
 

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from crm.access import customers_visible_to
-from crm.errors import StaleVersion
-from crm.forms import apply_service_errors
+from crm.customers.access import customers_visible_to
+from crm.platform.errors import StaleVersion
+from crm.platform.forms import apply_service_errors
 from sales import access, selectors, services
 from sales.filters import OPPORTUNITY_ORDERINGS, OpportunityFilter
 from sales.forms import OpportunityForm

@@ -12,10 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from crm.access import customers_visible_to
-from crm.errors import StaleVersion
-from crm.forms import apply_service_errors
-from crm.versions import other_changer_name
+from crm.customers.access import customers_visible_to
+from crm.platform.errors import StaleVersion
+from crm.platform.forms import apply_service_errors
+from crm.platform.records import other_changer_name
 from sales import access, selectors, services
 from sales.filters import ORDER_ORDERINGS, OrderFilter
 from sales.forms import (

@@ -2,9 +2,10 @@
 
 from rest_framework import serializers, viewsets
 
-from crm.access import customers_visible_to
-from crm.api.permissions import PolicyObjectPermission
-from crm.api.serializers import CustomerNameField, StrictSerializer
+from crm.customers.access import customers_visible_to
+from crm.customers.fields import CustomerNameField
+from crm.platform.api.permissions import PolicyObjectPermission
+from crm.platform.api.serializers import StrictSerializer
 
 from .. import access, selectors
 from ..filters import FeedbackFilter

@@ -4,9 +4,10 @@ from django.shortcuts import get_object_or_404
 from rest_framework import mixins, serializers, viewsets
 
 from accounts.models import Role, User
-from crm.access import contacts_visible_to, customers_visible_to
-from crm.api.permissions import PolicyObjectPermission
-from crm.api.serializers import CustomerNameField, StrictSerializer
+from crm.customers.access import contacts_visible_to, customers_visible_to
+from crm.customers.fields import CustomerNameField
+from crm.platform.api.permissions import PolicyObjectPermission
+from crm.platform.api.serializers import StrictSerializer
 
 from .. import access, selectors
 from ..filters import TICKET_ORDERINGS, TicketFilter

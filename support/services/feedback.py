@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from crm.models import Customer
+from crm.customers.models import Customer
 
 from .. import access
 from ..errors import SurveyAlreadyAnswered, SurveyLinkInvalid

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Team, TeamKind, User
-from crm.access import customers_visible_to
-from crm.background import enqueue_on_commit
-from crm.models import Contact, Customer
-from crm.versions import lock_for_change, save_new_version
+from crm.customers.access import customers_visible_to
+from crm.customers.models import Contact, Customer
+from crm.platform.background import enqueue_on_commit
+from crm.platform.records import lock_for_change, save_new_version
 
 from .. import access, sla, tasks
 from ..models import FINISHED_STATUSES, Feedback, Ticket, TicketKind, TicketMessage, TicketPriority, TicketStatus

@@ -7,7 +7,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
-from crm.dates import moment_text
+from crm.platform.dates import moment_text
 
 from .. import sla
 

@@ -1,4 +1,4 @@
-"""CSV exports of a ticket queue and of the feedback list, with the list's filters (crm.exports).
+"""CSV exports of a ticket queue and of the feedback list, with the list's filters (crm.platform.exports).
 
 Only the tickets and feedback the user may view, as the lists show them.
 """
@@ -8,8 +8,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from crm.access import customer_name_shown
-from crm.exports import Column, column, csv_response, invalid_filters
+from crm.customers.access import customer_name_shown
+from crm.platform.exports import Column, column, csv_response, invalid_filters
 
 from .. import selectors
 from ..filters import TICKET_ORDERINGS, FeedbackFilter, TicketFilter

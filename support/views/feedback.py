@@ -7,11 +7,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from crm.access import customers_visible_to
-from crm.api.filtering import as_record_id
-from crm.exports import export_query
-from crm.forms import apply_service_errors
-from crm.paging import capped_count, portal_page
+from crm.customers.access import customers_visible_to
+from crm.platform.api.filtering import as_record_id
+from crm.platform.exports import export_query
+from crm.platform.forms import apply_service_errors
+from crm.platform.paging import capped_count, portal_page
 
 from .. import access, selectors
 from ..filters import FeedbackFilter

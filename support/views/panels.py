@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from accounts.models import User
-from crm.models import Customer
+from crm.customers.models import Customer
 
 from .. import access, selectors
 

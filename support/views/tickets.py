@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from crm.access import can_explain_access, contacts_visible_to, customers_visible_to
-from crm.api.filtering import as_record_id
-from crm.errors import StaleVersion
-from crm.forms import apply_service_errors
-from crm.paging import capped_count, portal_page, query_without_cursor
+from crm.customers.access import contacts_visible_to, customers_visible_to
+from crm.platform.api.filtering import as_record_id
+from crm.platform.errors import StaleVersion
+from crm.platform.forms import apply_service_errors
+from crm.platform.paging import capped_count, portal_page, query_without_cursor
+from crm.staff.access import can_explain_access
 
 from .. import access, selectors
 from ..filters import TICKET_ORDERINGS, TicketFilter

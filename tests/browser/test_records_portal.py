@@ -4,7 +4,7 @@ import from upload through the dry run to the finished job, with its export roun
 import pytest
 from playwright.sync_api import expect
 
-from crm.models import Customer
+from crm.customers.models import Customer
 from tests.factories import CustomerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

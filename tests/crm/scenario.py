@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from guardian.shortcuts import assign_perm
 
-from crm.models import CustomerShare, ShareLevel
+from crm.customers.models import CustomerShare, ShareLevel
 
 VIEW, CHANGE, DELETE, REASSIGN, SHARE = "view", "change", "delete", "reassign", "share"
 ALL = {VIEW, CHANGE, DELETE, REASSIGN, SHARE}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crm.models import Contact
+from crm.customers.models import Contact
 from tests.factories import ContactFactory, CustomerFactory
 
 from .scenario import CHANGE, EXPECTED, RELATIONS, VIEW, arrange

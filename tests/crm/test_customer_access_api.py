@@ -2,7 +2,7 @@
 
 import pytest
 
-from crm.models import Customer, CustomerShare
+from crm.customers.models import Customer, CustomerShare
 from tests.factories import CustomerFactory
 
 from .scenario import CHANGE, DELETE, EXPECTED, REASSIGN, RELATIONS, SHARE, VIEW, arrange

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crm.models import Customer
+from crm.customers.models import Customer
 from tests.factories import CustomerFactory
 
 from .scenario import share

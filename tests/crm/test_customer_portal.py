@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from crm.models import Activity, Contact, Customer
+from crm.customers.models import Activity, Contact, Customer
 from tests.factories import ContactFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db

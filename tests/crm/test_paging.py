@@ -1,4 +1,4 @@
-"""Keyset pages (crm.paging): walking forward and back visits every row once, in the list's order,
+"""Keyset pages (crm.platform.paging): walking forward and back visits every row once, in the list's order,
 whatever the duplicates and empty values; counts stop at the cap; a foreign cursor is refused."""
 
 from datetime import date, timedelta
@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from crm.models import Customer
-from crm.paging import BadCursor, CappedCount, capped_count, capped_counts, keyset_page
+from crm.customers.models import Customer
+from crm.platform.paging import BadCursor, CappedCount, capped_count, capped_counts, keyset_page
 from sales.models import Opportunity
 from tests.factories import CustomerFactory
 

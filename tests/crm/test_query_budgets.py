@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from crm.models import Contact, Customer
+from crm.customers.models import Contact, Customer
 from tests.factories import CustomerFactory, UserFactory
 
 from .scenario import share

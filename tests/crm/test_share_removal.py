@@ -8,7 +8,7 @@ them, with a choice to reassign them or to keep them where they are.
 
 import pytest
 
-from crm.models import CustomerShare
+from crm.customers.models import CustomerShare
 from sales.models import Opportunity, Order
 from tests.factories import CustomerFactory
 from tests.sales.factories import OpportunityFactory, OrderFactory

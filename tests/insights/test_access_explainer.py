@@ -13,10 +13,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
-from crm import access as customer_access
-from crm.explainer import explain_access, explainable_kind
-from crm.models import Customer, ShareLevel
-from crm.services import customer_reassign
+from crm.customers import access as customer_access
+from crm.customers.models import Customer, ShareLevel
+from crm.customers.services import customer_reassign
+from crm.insights.explainer import explain_access, explainable_kind
 from support import access as ticket_access
 from support.models import Ticket
 from support.services.tickets import ticket_transfer

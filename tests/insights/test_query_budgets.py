@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role, TeamMembership, User
-from crm.models import Customer
+from crm.customers.models import Customer
 from sales.models import Opportunity, Order, OrderStatus, Stage
 from support.models import Escalation, EscalationLevel, Feedback, Ticket, TicketKind, TicketStatus
 from tests.crm.scenario import share

@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.models import TeamKind
-from crm import reassignment
-from crm.models import Customer
+from crm.customers.models import Customer
+from crm.staff import reassignment
 from sales.models import Opportunity
 from support.models import Ticket, TicketPriority, TicketStatus
 from tests.factories import UserFactory

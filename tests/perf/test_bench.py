@@ -7,7 +7,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 
-from crm.benchmark.registry import bench_cases
+from crm.devtools.benchmark.registry import bench_cases
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Min, Sum
 
 from accounts.models import Role, Team, TeamKind, TeamMembership, User
-from crm.access import customers_visible_to
-from crm.models import Contact, Customer, CustomerShare
+from crm.customers.access import customers_visible_to
+from crm.customers.models import Contact, Customer, CustomerShare
 from sales.models import Opportunity, Order, OrderLine, OrderStatus, Stage
 from support import sla
 from support.access import assignable_users, tickets_visible_to

@@ -3,7 +3,7 @@ user can see, on create and edit, in the portal and the API; a customer they can
 
 import pytest
 
-from crm.models import Customer
+from crm.customers.models import Customer
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db

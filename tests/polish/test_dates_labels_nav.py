@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from django.utils import timezone
 
-from crm.audit.registry import BOOKKEEPING_FIELDS, audited_models
+from crm.platform.audit.registry import BOOKKEEPING_FIELDS, audited_models
 from sales.models import Opportunity
 from tests.factories import CustomerFactory
 from tests.sales.factories import OpportunityFactory
@@ -181,7 +181,7 @@ def test_an_expected_close_in_1900_is_fine(api, org, sales_rep):
 
 def test_every_record_page_writes_its_times_in_the_users_zone(portal, support_org, support_manager, ticket):
     """Ticket, customer and feedback pages: one format, the viewer's zone (Tokyo: UTC+9)."""
-    from crm.models import Customer
+    from crm.customers.models import Customer
     from support.models import Feedback, Ticket
     from tests.support.factories import FeedbackFactory
 

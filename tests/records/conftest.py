@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from crm.models import AuditEntry
+from crm.platform.audit.models import AuditEntry
 from tests.factories import CustomerFactory
 from tests.sales.factories import OpportunityFactory, OrderFactory, ProductFactory
 from tests.support.factories import TicketFactory

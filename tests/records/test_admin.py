@@ -5,7 +5,8 @@ on customers (guardian's pages, searchable), and the audit trail (read-only, tes
 import pytest
 
 from accounts.models import TeamMembership
-from crm.models import AuditEntry, CustomerShare, CustomerUserObjectPermission
+from crm.customers.models import CustomerShare, CustomerUserObjectPermission
+from crm.platform.audit.models import AuditEntry
 from support.models import SlaPolicy
 from tests.crm.scenario import share
 

@@ -10,10 +10,10 @@ from celery import shared_task
 from django.core.management import call_command
 
 from accounts.models import TeamMembership
-from crm import services
-from crm.audit.actor import acting_as
-from crm.audit.models import AuditVia
-from crm.models import AuditEntry, Contact, Customer, CustomerShare, CustomerUserObjectPermission
+from crm.customers import services
+from crm.customers.models import Contact, Customer, CustomerShare, CustomerUserObjectPermission
+from crm.platform.audit.actor import acting_as
+from crm.platform.audit.models import AuditEntry, AuditVia
 from sales.models import Opportunity, Order, OrderLine
 from support.models import Ticket
 from tests.sales.factories import ProductFactory

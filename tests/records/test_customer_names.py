@@ -16,7 +16,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from crm.models import CustomerShare
+from crm.customers.models import CustomerShare
 from sales.models import Opportunity, Order
 from tests.factories import CustomerFactory
 from tests.sales.factories import ProductFactory

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from crm.exports import undefuse
+from crm.customers.models import Contact, Customer
 from crm.imports import services as imports
-from crm.models import Contact, Customer
+from crm.platform.exports import undefuse
 from support.selectors import QUEUES
 from tests.factories import CustomerFactory
 from tests.sales.factories import OpportunityFactory, OrderFactory

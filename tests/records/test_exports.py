@@ -10,7 +10,7 @@ from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
-from crm.models import Contact, Customer
+from crm.customers.models import Contact, Customer
 from sales.models import Opportunity, Order, OrderStatus, Stage
 from support.models import Feedback, Ticket, TicketPriority
 from tests.crm.scenario import share

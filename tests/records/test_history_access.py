@@ -5,9 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from crm import services
-from crm.audit.actor import acting_as
-from crm.models import AuditEntry
+from crm.customers import services
+from crm.platform.audit.actor import acting_as
+from crm.platform.audit.models import AuditEntry
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.test import Client
 from django.utils import timezone
 
+from crm.customers.models import Contact, Customer
 from crm.imports import services
 from crm.imports.models import ImportJob, ImportState
-from crm.models import Contact, Customer
 from tests.crm.scenario import share
 from tests.factories import CustomerFactory
 

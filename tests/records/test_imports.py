@@ -9,10 +9,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from crm.audit.models import AuditVia
+from crm.customers.models import Contact, Customer
 from crm.imports import services
 from crm.imports.models import ImportJob, ImportRowError, ImportState
-from crm.models import AuditEntry, Contact, Customer
+from crm.platform.audit.models import AuditEntry, AuditVia
 from tests.crm.scenario import share
 from tests.factories import CustomerFactory
 
@@ -264,7 +264,7 @@ class TestKilledImports:
     def test_a_killed_worker_leaves_no_partial_batch_and_the_redelivered_task_resumes(
         self, org, sales_rep, monkeypatch
     ):
-        from crm import tasks
+        from crm.imports import tasks
 
         rows, _bad_lines = self.rows()
         job = services.import_check(acting_user=sales_rep, kind="customers", file_name="k.csv", content=csv_file(rows))

@@ -7,7 +7,7 @@ rules (with the hierarchy, and the project's readings written there), per relati
 
 from dataclasses import dataclass
 
-from crm.models import ShareLevel
+from crm.customers.models import ShareLevel
 from tests.crm.scenario import share
 
 VIEW, CHANGE, DELETE, REASSIGN = "view", "change", "delete", "reassign"

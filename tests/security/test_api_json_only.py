@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
 from rest_framework.parsers import JSONParser
 
-from crm.models import Customer
+from crm.customers.models import Customer
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -244,7 +244,7 @@ class TestDjangoErrorsUnderApiAreJson:
         def fail(*args, **kwargs):
             raise RuntimeError("boom")
 
-        monkeypatch.setattr("crm.selectors.customer_list", fail)
+        monkeypatch.setattr("crm.customers.selectors.customer_list", fail)
         response = Client(raise_request_exception=False).get("/api/v1/customers/", **token(sales_rep))
         body = assert_json_error(response, 500)
         assert "boom" not in body["detail"]

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import resolve
 from drf_spectacular.generators import SchemaGenerator
 
-from crm.control_characters import (
+from crm.platform.control_characters import (
     MULTI_LINE_MESSAGE,
     PROJECT_APPS,
     SINGLE_LINE_MESSAGE,

@@ -18,9 +18,10 @@ from django.test import Client
 from kombu.exceptions import OperationalError as BrokerError
 from rest_framework.authtoken.models import Token
 
-from crm.control_characters import SINGLE_LINE_MESSAGE
+from crm.customers.models import Customer
 from crm.imports.models import ImportJob, ImportState
-from crm.models import Customer, TaskFailure
+from crm.platform.control_characters import SINGLE_LINE_MESSAGE
+from crm.platform.models import TaskFailure
 from support.models import Ticket
 from support.tasks import send_complaint_notice, send_survey_invitation
 from tests.factories import CustomerFactory

@@ -7,8 +7,8 @@ from django import forms
 from django.db import models
 from django.test import Client
 
-from crm.control_characters import MULTI_LINE_MESSAGE, SINGLE_LINE_MESSAGE
-from crm.models import Contact, Customer
+from crm.customers.models import Contact, Customer
+from crm.platform.control_characters import MULTI_LINE_MESSAGE, SINGLE_LINE_MESSAGE
 from sales.models import Opportunity
 from support.models import Ticket
 from tests.factories import CustomerFactory

@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from crm.api.filtering import OUT_OF_RANGE
-from crm.models import Customer
+from crm.customers.models import Customer
+from crm.platform.api.filtering import OUT_OF_RANGE
 from sales.models import Stage
 from support.models import Feedback
 from tests.factories import CustomerFactory

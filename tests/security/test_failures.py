@@ -15,8 +15,8 @@ from django.db import InterfaceError, OperationalError, connection
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from crm.background import MAX_RETRIES, RETRY_BACKOFF_MAX_SECONDS
-from crm.models import TaskFailure
+from crm.platform.background import MAX_RETRIES, RETRY_BACKOFF_MAX_SECONDS
+from crm.platform.models import TaskFailure
 from sales.models import Order, OrderLine
 from support.models import SentEmail, Ticket, TicketMessage
 from support.tasks import send_complaint_notice
@@ -51,7 +51,7 @@ def portal_as(user) -> Client:
 @pytest.mark.parametrize("error", [OperationalError(LOST), InterfaceError("connection already closed")])
 class TestDatabaseUnavailable:
     def test_the_portal_answers_a_503_page(self, error, org, sales_rep, monkeypatch):
-        monkeypatch.setattr("crm.selectors.customer_list", raises(error))
+        monkeypatch.setattr("crm.customers.selectors.customer_list", raises(error))
         response = portal_as(sales_rep).get("/customers/")
         assert response.status_code == 503
         assert response["Content-Type"].startswith("text/html")
@@ -62,7 +62,7 @@ class TestDatabaseUnavailable:
         assert "unsafe-inline" not in response["Content-Security-Policy"]
 
     def test_the_api_answers_503_json(self, error, org, sales_rep, monkeypatch):
-        monkeypatch.setattr("crm.selectors.customer_list", raises(error))
+        monkeypatch.setattr("crm.customers.selectors.customer_list", raises(error))
         response = Client(raise_request_exception=False).get("/api/v1/customers/", **api(sales_rep))
         assert response.status_code == 503
         assert response["Retry-After"] == "10"
@@ -79,7 +79,7 @@ class TestDatabaseUnavailable:
 
 @pytest.mark.django_db
 def test_other_server_errors_answer_500_json_on_the_api(org, sales_rep, monkeypatch):
-    monkeypatch.setattr("crm.selectors.customer_list", raises(RuntimeError("a bug")))
+    monkeypatch.setattr("crm.customers.selectors.customer_list", raises(RuntimeError("a bug")))
     response = Client(raise_request_exception=False).get("/api/v1/customers/", **api(sales_rep))
     assert response.status_code == 500
     assert response.json() == {"detail": "Something went wrong on our side; the error was logged."}

@@ -154,7 +154,7 @@ class TestRateLimits:
 
     def test_production_rates_are_set(self):
         rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]
-        assert rates == ["crm.api.throttling.AnonRateThrottle", "crm.api.throttling.UserRateThrottle"]
+        assert rates == ["crm.platform.api.throttling.AnonRateThrottle", "crm.platform.api.throttling.UserRateThrottle"]
 
 
 class TestSessions:

@@ -53,8 +53,9 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, Team, TeamKind, TeamMembership, User
+from crm.customers.models import Activity
 from crm.imports.models import ImportJob, ImportKind, ImportState
-from crm.models import Activity, TaskFailure
+from crm.platform.models import TaskFailure
 from sales.models import OrderLine, OrderStatus, Stage
 from support.models import Escalation, EscalationLevel, Feedback, SentEmail, TicketMessage
 from support.survey import survey_token

@@ -7,7 +7,7 @@ queue of support team Q ("Support": manager support_manager, member support_rep)
 
 from dataclasses import dataclass
 
-from crm.models import ShareLevel
+from crm.customers.models import ShareLevel
 from tests.crm.scenario import share
 
 VIEW, CHANGE, DELETE = "view", "change", "delete"

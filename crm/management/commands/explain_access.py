@@ -7,7 +7,7 @@ The answer comes from the record's access policy (its rules' reasons), as the po
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from crm.explainer import explain_access, explainable_kind, explainable_kind_names
+from crm.insights.explainer import explain_access, explainable_kind, explainable_kind_names
 
 
 class Command(BaseCommand):

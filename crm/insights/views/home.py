@@ -1,0 +1,13 @@
+"""The home page: each role lands on its own work, from the sections the contexts register."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from crm.platform.home_sections import home_sections_for
+from crm.platform.periods import Period
+
+
+@login_required
+def home(request):
+    sections = home_sections_for(user=request.user, period=Period.at())
+    return render(request, "crm/home.html", {"sections": sections})

@@ -1,0 +1,16 @@
+from accounts.models import Role, Team, User
+
+
+def can_reassign_team_work(user: User, team: Team) -> bool:
+    """Moving one member's records to another member of the team: the team's manager, or an admin."""
+    return user.is_authenticated and user.is_active and (user.is_admin or team.manager_id == user.pk)
+
+
+def can_view_dashboard(user: User) -> bool:
+    """The manager dashboard: managers (over what they may view) and admins (over everything)."""
+    return user.is_authenticated and user.is_active and (user.is_admin or user.role == Role.MANAGER)
+
+
+def can_explain_access(user: User) -> bool:
+    """The access explainer ("Who can see this?"): managers and admins, on records they may view themselves."""
+    return can_view_dashboard(user)
