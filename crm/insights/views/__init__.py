@@ -1,0 +1,1 @@
+"""Pages of the dashboard, the home page and the access explainer."""

@@ -1,0 +1,4 @@
+"""DRF plumbing every context's API builds on.
+
+Strict serializers, permissions, keyset pagination, filtering, errors, parsers, throttling.
+"""
