@@ -1,4 +1,4 @@
-"""Cases and floors of the benchmark; each context registers its own from `<app>/devtools/bench.py`.
+"""Cases and floors of the benchmark; each context registers its own from `<app>/devtools/bench_cases.py`.
 
 A case is a page or endpoint as a persona opens it. Its floor is a bare view that renders
 the same rows (the keys the case's response shows, passed as `?keys=`) from one indexed
@@ -62,7 +62,7 @@ def discover() -> None:
     """Import every app's bench module once (they register their cases and floors)."""
     global _discovered
     if not _discovered:
-        autodiscover_modules("devtools.bench")
+        autodiscover_modules("devtools.bench_cases")
         _discovered = True
 
 
