@@ -118,6 +118,11 @@ def forget_staff_scope(user: User) -> None:
     user.__dict__.pop("_staff_scope", None)
 
 
+def is_signed_in(user: User) -> bool:
+    """A member of staff, signed in and active: the portal's pages are for them."""
+    return user.is_authenticated and user.is_active
+
+
 def users_visible_to(user: User) -> QuerySet[User]:
     if not user.is_authenticated:
         return User.objects.none()

@@ -17,6 +17,7 @@ class CrmConfig(AppConfig):
         from crm.insights import home as insights
         from crm.platform import background, control_characters
         from crm.platform.audit import actor
+        from crm.platform.navigation import NAV, nav_link
 
         # Every name, subject, e-mail, ... refuses control characters; multi-line text all but line breaks and tabs.
         control_characters.guard_model_text_fields(
@@ -38,4 +39,5 @@ class CrmConfig(AppConfig):
             Role.SALES, [f"crm.{verb}_{m}" for m in customer_records for verb in ("view", "add", "change")]
         )
         grant_default_permissions(Role.SUPPORT, [f"crm.view_{m}" for m in customer_records])
+        NAV.register(nav_link(label="Customers", url_name="customer-list", order=10, visible_to=access.sees_customers))
         insights.register()  # the dashboard, home pages, bulk reassignment and the access explainer

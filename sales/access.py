@@ -56,8 +56,26 @@ CREATOR_ROLES = (Role.SALES, Role.MANAGER)
 
 
 def sees_pipeline(user: User) -> bool:
-    """Whether pipeline pages and figures exist for `user` at all (support users: never)."""
-    return user.is_authenticated and user.is_active and _scope_sees_pipeline(staff_scope(user))
+    """Whether pipeline pages and figures exist for `user` at all (support users: never).
+
+    Read from the user's own role, like the staff scope's: the navigation asks on every page.
+    """
+    return user.is_authenticated and user.is_active and (user.is_admin or user.role != Role.SUPPORT)
+
+
+def works_own_pipeline(user: User) -> bool:
+    """Salespeople land on their own pipeline (the home page); managers follow their teams' on the dashboard."""
+    return user.is_authenticated and user.is_active and user.role == Role.SALES
+
+
+def sees_orders(user: User) -> bool:
+    """The order pages are there for every member of staff (each sees the orders they may view)."""
+    return user.is_authenticated and user.is_active
+
+
+def sees_products(user: User) -> bool:
+    """The catalogue is there for every member of staff."""
+    return user.is_authenticated and user.is_active
 
 
 def _scope_sees_pipeline(scope) -> bool:

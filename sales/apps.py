@@ -9,8 +9,8 @@ class SalesConfig(AppConfig):
         from accounts.backends import register_object_policy
         from accounts.models import Role
         from accounts.roles import grant_default_permissions
-        from crm.customers.panels import register_customer_panel
-        from crm.platform.navigation import register_nav_item
+        from crm.customers.panels import CUSTOMER_PANELS
+        from crm.platform.navigation import NAV, nav_link
 
         from . import access, audit, panels
 
@@ -31,27 +31,28 @@ class SalesConfig(AppConfig):
         )
         grant_default_permissions(Role.SUPPORT, ["sales.view_order", "sales.view_orderline", "sales.view_product"])
 
-        pipeline_roles = [Role.ADMIN, Role.MANAGER, Role.SALES]
-        register_nav_item(label="Pipeline", url_name="sales-board", roles=pipeline_roles, order=20)
-        register_nav_item(label="Opportunities", url_name="opportunity-list", roles=pipeline_roles, order=21)
-        register_nav_item(label="Orders", url_name="order-list", roles=list(Role), order=22)
-        register_nav_item(label="Products", url_name="product-list", roles=list(Role), order=23)
+        NAV.register(nav_link(label="Pipeline", url_name="sales-board", order=20, visible_to=access.sees_pipeline))
+        NAV.register(
+            nav_link(label="Opportunities", url_name="opportunity-list", order=21, visible_to=access.sees_pipeline)
+        )
+        NAV.register(nav_link(label="Orders", url_name="order-list", order=22, visible_to=access.sees_orders))
+        NAV.register(nav_link(label="Products", url_name="product-list", order=23, visible_to=access.sees_products))
 
-        register_customer_panel(panels.opportunities_panel())
-        register_customer_panel(panels.orders_panel())
+        CUSTOMER_PANELS.register(panels.opportunities_panel())
+        CUSTOMER_PANELS.register(panels.orders_panel())
         audit.register()
 
-        from crm.insights.dashboard import register_dashboard_section
-        from crm.platform.home_sections import register_home_section
+        from crm.insights.dashboard import DASHBOARD
+        from crm.insights.home import HOME
         from crm.staff.reassignment import register_reassignment_mover
         from crm.staff.work import register_team_columns
 
         from . import insights
 
-        register_dashboard_section(insights.pipeline_section())
+        DASHBOARD.register(insights.pipeline_section())
         register_team_columns(insights.pipeline_team_columns())
         for section in insights.HOME_SECTIONS:
-            register_home_section(section)
+            HOME.register(section)
         register_reassignment_mover(insights.opportunities_mover())
 
         from crm.customers.holdings import register_customer_holding

@@ -13,13 +13,13 @@ from django.db.models import Count, DateField, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
-from accounts.models import Role, Team, TeamKind, User
+from accounts.models import Team, TeamKind, User
 from crm.customers.access import with_customer_viewable
-from crm.insights.dashboard import Bar, Chart, DashboardSection, Figure, SectionFigures
+from crm.insights.dashboard import Bar, Chart, Figure, SectionFigures
 from crm.platform.audit.bulk import reassign_and_record
 from crm.platform.dates import month_text
-from crm.platform.home_sections import HomeSection
 from crm.platform.periods import Period, month_end, start_of
+from crm.platform.slots import SlotItem
 from crm.staff.reassignment import Mover, Pending
 from crm.staff.work import Cell, TeamColumns
 
@@ -53,8 +53,8 @@ def _name(row: dict) -> str:
 # The dashboard
 
 
-def pipeline_section() -> DashboardSection:
-    return DashboardSection(key="pipeline", title="Pipeline", order=10, build=pipeline_figures)
+def pipeline_section() -> SlotItem:
+    return SlotItem(key="pipeline", title="Pipeline", order=10, visible_to=access.sees_pipeline, build=pipeline_figures)
 
 
 def pipeline_figures(*, user: User, period: Period) -> SectionFigures | None:
@@ -305,21 +305,21 @@ def closing_this_month_context(*, user: User, period: Period) -> dict | None:
 
 
 HOME_SECTIONS = (
-    HomeSection(
+    SlotItem(
         key="my-pipeline",
         title="My pipeline",
         order=10,
-        roles={Role.SALES},
+        visible_to=access.works_own_pipeline,
         template="sales/home/my_pipeline.html",
-        context=my_pipeline_context,
+        build=my_pipeline_context,
     ),
-    HomeSection(
+    SlotItem(
         key="closing-this-month",
         title="Deals closing this month",
         order=20,
-        roles={Role.SALES},
+        visible_to=access.works_own_pipeline,
         template="sales/home/closing_this_month.html",
-        context=closing_this_month_context,
+        build=closing_this_month_context,
     ),
 )
 

@@ -122,6 +122,26 @@ def _is_staff(user: User) -> bool:
     return user.is_authenticated and user.is_active
 
 
+def sees_tickets(user: User) -> bool:
+    """The ticket pages are there for every member of staff (each sees the tickets they may view)."""
+    return _is_staff(user)
+
+
+def sees_feedback(user: User) -> bool:
+    """The feedback list is there for every member of staff (each sees the feedback they may view)."""
+    return _is_staff(user)
+
+
+def works_ticket_queue(user: User) -> bool:
+    """Support users land on their queue, what breaches soon and their ratings (the home page)."""
+    return _is_staff(user) and user.role == Role.SUPPORT
+
+
+def follows_customers_tickets(user: User) -> bool:
+    """Salespeople see their customers' open complaints on their home page."""
+    return _is_staff(user) and user.role == Role.SALES
+
+
 def tickets_for(user: User, action: str) -> QuerySet[Ticket]:
     """The tickets on which `user` may do `action`, as one indexed filter."""
     if not _is_staff(user):

@@ -9,8 +9,9 @@ class SupportConfig(AppConfig):
         from accounts.backends import register_object_policy
         from accounts.models import Role
         from accounts.roles import grant_default_permissions
-        from crm.customers.panels import CustomerPanel, register_customer_panel
-        from crm.platform.navigation import register_nav_item
+        from crm.customers.panels import CUSTOMER_PANELS
+        from crm.platform.navigation import NAV, nav_link
+        from crm.platform.slots import SlotItem
 
         from . import access, audit
         from .views.panels import customer_tickets_panel
@@ -28,30 +29,33 @@ class SupportConfig(AppConfig):
         grant_default_permissions(Role.SUPPORT, [*working, *feedback])
         grant_default_permissions(Role.SALES, ["support.view_ticket", "support.add_ticket", *feedback])
 
-        register_nav_item(label="Tickets", url_name="support-home", roles=Role.values, order=40)
-        register_nav_item(label="Feedback", url_name="support-feedback-list", roles=Role.values, order=45)
-        register_customer_panel(
-            CustomerPanel(
+        NAV.register(nav_link(label="Tickets", url_name="support-home", order=40, visible_to=access.sees_tickets))
+        NAV.register(
+            nav_link(label="Feedback", url_name="support-feedback-list", order=45, visible_to=access.sees_feedback)
+        )
+        CUSTOMER_PANELS.register(
+            SlotItem(
                 key="tickets",
                 title="Tickets",
                 template="support/panels/customer_tickets.html",
                 order=40,
-                context=customer_tickets_panel,
+                visible_to=access.sees_tickets,
+                build=customer_tickets_panel,
             )
         )
         audit.register()
 
-        from crm.insights.dashboard import register_dashboard_section
+        from crm.insights.dashboard import DASHBOARD
         from crm.insights.explainer import register_explainable_kind
-        from crm.platform.home_sections import register_home_section
+        from crm.insights.home import HOME
         from crm.staff.reassignment import register_reassignment_mover
         from crm.staff.work import register_team_columns
 
         from . import insights
 
-        register_dashboard_section(insights.tickets_section())
+        DASHBOARD.register(insights.tickets_section())
         register_team_columns(insights.ticket_team_columns())
         for section in insights.HOME_SECTIONS:
-            register_home_section(section)
+            HOME.register(section)
         register_reassignment_mover(insights.tickets_mover())
         register_explainable_kind(insights.explainable_tickets())

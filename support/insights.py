@@ -12,13 +12,13 @@ from django.db.models import Count, DateField, DurationField, ExpressionWrapper,
 from django.db.models.functions import RowNumber, TruncMonth
 from django.urls import reverse
 
-from accounts.models import Role, Team, TeamKind, User
-from crm.insights.dashboard import Bar, Chart, DashboardSection, Figure, SectionFigures
+from accounts.models import Team, TeamKind, User
+from crm.insights.dashboard import Bar, Chart, Figure, SectionFigures
 from crm.insights.explainer import ExplainableKind
 from crm.platform.audit.bulk import reassign_and_record
 from crm.platform.dates import day_text, month_text
-from crm.platform.home_sections import HomeSection
 from crm.platform.periods import Period, month_end, start_of
+from crm.platform.slots import SlotItem
 from crm.staff.reassignment import Mover, Pending
 from crm.staff.work import Cell, TeamColumns
 
@@ -55,8 +55,10 @@ def rating_text(total, count) -> str:
 # The dashboard
 
 
-def tickets_section() -> DashboardSection:
-    return DashboardSection(key="tickets", title="Tickets and satisfaction", order=20, build=ticket_figures)
+def tickets_section() -> SlotItem:
+    return SlotItem(
+        key="tickets", title="Tickets and satisfaction", order=20, visible_to=access.sees_tickets, build=ticket_figures
+    )
 
 
 def ticket_figures(*, user: User, period: Period) -> SectionFigures:
@@ -301,37 +303,37 @@ def my_csat_context(*, user: User, period: Period) -> dict:
 
 
 HOME_SECTIONS = (
-    HomeSection(
+    SlotItem(
         key="customers-complaints",
         title="My customers' open complaints",
         order=30,
-        roles={Role.SALES},
+        visible_to=access.follows_customers_tickets,
         template="support/home/complaints.html",
-        context=customers_complaints_context,
+        build=customers_complaints_context,
     ),
-    HomeSection(
+    SlotItem(
         key="my-queue",
         title="My queue",
         order=10,
-        roles={Role.SUPPORT},
+        visible_to=access.works_ticket_queue,
         template="support/home/queue.html",
-        context=my_queue_context,
+        build=my_queue_context,
     ),
-    HomeSection(
+    SlotItem(
         key="breaching-soon",
         title="Breaching soon (overdue or due within the hour)",
         order=20,
-        roles={Role.SUPPORT},
+        visible_to=access.works_ticket_queue,
         template="support/home/queue.html",
-        context=breaching_soon_context,
+        build=breaching_soon_context,
     ),
-    HomeSection(
+    SlotItem(
         key="my-csat",
         title="My CSAT",
         order=30,
-        roles={Role.SUPPORT},
+        visible_to=access.works_ticket_queue,
         template="support/home/csat.html",
-        context=my_csat_context,
+        build=my_csat_context,
     ),
 )
 

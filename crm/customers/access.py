@@ -188,6 +188,16 @@ def owns_customers_fact(user_id: int, managed_members: QuerySet) -> ExpressionWr
     return ExpressionWrapper(Q(owned_by) | Q(owned_by_members), output_field=models.BooleanField())
 
 
+def sees_customers(user: User) -> bool:
+    """The customer pages are there for every member of staff (each sees the customers they may view)."""
+    return user.is_authenticated and user.is_active
+
+
+def follows_own_customers(user: User) -> bool:
+    """Salespeople land on the customers updated lately (the home page); others reach theirs from the list."""
+    return user.is_authenticated and user.is_active and user.role == Role.SALES
+
+
 def customers_visible_to(user: User) -> QuerySet[Customer]:
     return customers_for(user, CustomerAction.VIEW)
 

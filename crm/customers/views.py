@@ -17,7 +17,7 @@ from crm.customers import access, selectors, services
 from crm.customers.filters import CUSTOMER_ORDERINGS, CustomerFilter
 from crm.customers.forms import ActivityForm, ContactForm, CustomerForm, ReassignForm, ShareForm
 from crm.customers.models import Customer
-from crm.customers.panels import customer_panels_for
+from crm.customers.panels import CUSTOMER_PANELS
 from crm.platform.errors import ConcurrentChange, SharedRecordsOwned, StaleVersion
 from crm.platform.forms import apply_service_errors
 from crm.platform.paging import capped_count, portal_page, query_without_cursor
@@ -66,7 +66,7 @@ def _detail_context(request, customer, activity_form=None) -> dict:
         "contacts": selectors.customer_contacts(customer=customer),
         "timeline": selectors.customer_timeline(customer=customer),
         "activity_form": activity_form or ActivityForm(),
-        "panels": customer_panels_for(user=request.user, customer=customer),
+        "panels": CUSTOMER_PANELS.render(user=request.user, customer=customer),
         "may_explain": staff_access.can_explain_access(request.user),
     }
 

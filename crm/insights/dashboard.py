@@ -1,11 +1,11 @@
-"""The manager dashboard is built from sections and team columns that contexts register.
+"""The manager dashboard is built from sections (a slot, "dashboard") and team columns that contexts register.
 
 crm imports neither sales nor support: they register what they count from their
 AppConfig.ready():
 
-    register_dashboard_section(DashboardSection(
-        key="pipeline", title="Pipeline", order=10,
-        build=lambda *, user, period: SectionFigures(figures=[...], charts=[...]) or None,
+    DASHBOARD.register(SlotItem(
+        key="pipeline", title="Pipeline", order=10, visible_to=access.sees_pipeline,
+        build=pipeline_figures,  # (*, user, period) -> SectionFigures | None
     ))
     register_team_columns(TeamColumns(
         key="pipeline", team_kind=TeamKind.SALES, order=10, columns=(("open", "Open opportunities"), ...),
@@ -17,12 +17,10 @@ visible_to), and carries the URL of the filtered list that shows the rows behind
 A section or a column costs a fixed number of queries, whatever the number of records.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from accounts.models import User
-from crm.platform.periods import Period
+from crm.platform.slots import Slot
 
 
 @dataclass(frozen=True)
@@ -84,33 +82,4 @@ class SectionFigures:
     charts: list[Chart] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class DashboardSection:
-    key: str
-    title: str
-    order: int
-    build: Callable[..., SectionFigures | None]  # (*, user, period); None: not shown to this user
-
-
-@dataclass(frozen=True)
-class RenderedSection:
-    key: str
-    title: str
-    figures: list[Figure]
-    charts: list[Chart]
-
-
-_sections: dict[str, DashboardSection] = {}
-
-
-def register_dashboard_section(section: DashboardSection) -> None:
-    _sections[section.key] = section
-
-
-def dashboard_sections_for(*, user: User, period: Period) -> list[RenderedSection]:
-    rendered = []
-    for section in sorted(_sections.values(), key=lambda s: (s.order, s.key)):
-        built = section.build(user=user, period=period)
-        if built is not None:
-            rendered.append(RenderedSection(section.key, section.title, built.figures, built.charts))
-    return rendered
+DASHBOARD = Slot("dashboard")

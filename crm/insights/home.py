@@ -1,6 +1,11 @@
-"""What crm itself adds to the dashboard, the home pages, bulk reassignment and the access explainer.
+"""The home page's slot ("home"), and what crm itself adds to it, the navigation, bulk
+reassignment and the access explainer.
 
-Registered from CrmConfig.ready(), like sales and support register theirs.
+Each role lands on its own work: a context adds its sections to HOME from its
+AppConfig.ready(), each with a predicate from its access.py saying whose home page it is on
+(see crm.platform.slots). crm's own are registered from CrmConfig.ready(), like sales and
+support register theirs. A section's build costs a fixed number of queries, whatever the
+number of records: the whole home page stays within ten.
 """
 
 from datetime import datetime
@@ -13,17 +18,20 @@ from crm.customers import access, selectors
 from crm.customers import services as customer_services
 from crm.customers.models import Customer, CustomerShare
 from crm.insights.explainer import ExplainableKind, register_explainable_kind
-from crm.platform.home_sections import HomeSection, register_home_section
-from crm.platform.navigation import register_nav_item
+from crm.platform.navigation import NAV, nav_link
 from crm.platform.periods import Period
+from crm.platform.slots import Slot, SlotItem
+from crm.staff import access as staff_access
 from crm.staff import reassignment
 from crm.staff.work import memberships_led_by, team_tables
 
 RECENT_ROWS = 10
 
+HOME = Slot("home")
+
 
 def register() -> None:
-    register_nav_item(label="Dashboard", url_name="dashboard", roles=[Role.ADMIN, Role.MANAGER], order=5)
+    NAV.register(nav_link(label="Dashboard", url_name="dashboard", order=5, visible_to=staff_access.can_view_dashboard))
     register_explainable_kind(
         ExplainableKind(
             name="customer",
@@ -50,7 +58,7 @@ def register() -> None:
         )
     )
     for section in HOME_SECTIONS:
-        register_home_section(section)
+        HOME.register(section)
 
 
 # Home sections
@@ -124,52 +132,52 @@ def dashboard_link_context(*, user: User, period: Period) -> dict:
 
 
 HOME_SECTIONS = (
-    HomeSection(
+    SlotItem(
         key="dashboard-link",
         title="Dashboard",
         order=1,
-        roles={Role.MANAGER, Role.ADMIN},
+        visible_to=staff_access.can_view_dashboard,
         template="crm/home/dashboard_link.html",
-        context=dashboard_link_context,
+        build=dashboard_link_context,
     ),
-    HomeSection(
+    SlotItem(
         key="teams-work",
         title="Your teams' work",
         order=50,
-        roles={Role.MANAGER},
+        visible_to=staff_access.sees_team_work,
         template="crm/home/teams_work.html",
-        context=teams_work_context,
+        build=teams_work_context,
     ),
-    HomeSection(
+    SlotItem(
         key="users",
         title="Users",
         order=10,
-        roles={Role.ADMIN},
+        visible_to=staff_access.oversees_staff,
         template="crm/home/users.html",
-        context=users_context,
+        build=users_context,
     ),
-    HomeSection(
+    SlotItem(
         key="teams",
         title="Teams",
         order=20,
-        roles={Role.ADMIN},
+        visible_to=staff_access.oversees_staff,
         template="crm/home/teams.html",
-        context=teams_context,
+        build=teams_context,
     ),
-    HomeSection(
+    SlotItem(
         key="access-changes",
         title="Recent access changes",
         order=30,
-        roles={Role.ADMIN},
+        visible_to=staff_access.oversees_staff,
         template="crm/home/access_changes.html",
-        context=access_changes_context,
+        build=access_changes_context,
     ),
-    HomeSection(
+    SlotItem(
         key="recent-customers",
         title="Recently updated customers",
         order=90,
-        roles={Role.SALES},
+        visible_to=access.follows_own_customers,
         template="crm/home/recent_customers.html",
-        context=recent_customers_context,
+        build=recent_customers_context,
     ),
 )

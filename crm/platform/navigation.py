@@ -1,41 +1,37 @@
-"""Role-aware navigation. Contexts add their entries from AppConfig.ready()."""
+"""The navigation: a slot ("nav") of links that contexts add from AppConfig.ready().
 
-from dataclasses import dataclass
+Each link says who sees it with a predicate from its context's access.py:
+
+    NAV.register(nav_link(label="Pipeline", url_name="sales-board", order=20, visible_to=access.sees_pipeline))
+"""
+
+from collections.abc import Callable
 
 from django.urls import reverse
 
-from accounts.models import Role
+from accounts.access import is_signed_in
+from accounts.models import User
+from crm.platform.slots import Slot, SlotItem
+
+NAV = Slot("nav")
 
 
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    url_name: str
-    roles: frozenset[str]
-    order: int
+def nav_link(*, label: str, url_name: str, order: int, visible_to: Callable[[User], bool]) -> SlotItem:
+    """A link to the page named `url_name`; its URL is the rendered item's context."""
+    return SlotItem(
+        key=url_name, title=label, order=order, visible_to=visible_to, build=lambda *, user: reverse(url_name)
+    )
 
 
-_items: list[NavItem] = []
-
-
-def register_nav_item(*, label: str, url_name: str, roles, order: int) -> None:
-    _items.append(NavItem(label, url_name, frozenset(roles), order))
-
-
-register_nav_item(label="Home", url_name="home", roles=Role.values, order=0)
-register_nav_item(label="Customers", url_name="customer-list", roles=Role.values, order=10)
+NAV.register(nav_link(label="Home", url_name="home", order=0, visible_to=is_signed_in))
 
 
 def navigation(request):
-    """Template context: the entries the signed-in user's role may use."""
+    """Template context: the links the signed-in user may follow, the current one marked."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [
-        {"label": item.label, "url": reverse(item.url_name), "active": False}
-        for item in sorted(_items, key=lambda i: i.order)
-        if user.role in item.roles
-    ]
+    items = [{"label": link.title, "url": link.context, "active": False} for link in NAV.render(user=user)]
     if (current := _current_item(items, request.path)) is not None:
         current["active"] = True
     return {"nav_items": items, "show_admin_link": user.is_admin}

@@ -1,3 +1,5 @@
+"""Access to staff oversight: team work, the dashboard, the access explainer, the admin's overview."""
+
 from accounts.models import Role, Team, User
 
 
@@ -14,3 +16,13 @@ def can_view_dashboard(user: User) -> bool:
 def can_explain_access(user: User) -> bool:
     """The access explainer ("Who can see this?"): managers and admins, on records they may view themselves."""
     return can_view_dashboard(user)
+
+
+def sees_team_work(user: User) -> bool:
+    """The home page's table of their teams' work: managers (admins have the dashboard)."""
+    return user.is_authenticated and user.is_active and user.role == Role.MANAGER
+
+
+def oversees_staff(user: User) -> bool:
+    """The home page's users, teams and latest access changes: admins."""
+    return user.is_authenticated and user.is_admin

@@ -6,7 +6,8 @@ from django.test import override_settings
 
 from accounts.models import Role, Team, User
 from crm.customers.models import Customer
-from crm.platform import panels
+from crm.customers.panels import CUSTOMER_PANELS
+from crm.platform.slots import SlotItem
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,13 +62,22 @@ def test_a_registered_panel_shows_on_the_customer_page_for_whom_it_answers(org, 
     def context(*, user, customer):
         return {"greeting": f"panel for {user.username}"} if user.role == Role.SALES else None
 
-    panels.register_customer_panel(panels.CustomerPanel("test-panel", "Test panel", "tests/panel.html", 99, context))
+    CUSTOMER_PANELS.register(
+        SlotItem(
+            key="test-panel",
+            title="Test panel",
+            template="tests/panel.html",
+            order=99,
+            visible_to=lambda user: True,
+            build=context,
+        )
+    )
     try:
         with override_settings(TEMPLATES=_templates_with_test_dir()):
             shown = portal.as_user(sales_rep).get(f"/customers/{customer.pk}/").content.decode()
             hidden = portal.as_user(support_rep).get(f"/customers/{customer.pk}/").content.decode()
     finally:
-        panels._panels.pop("test-panel")
+        CUSTOMER_PANELS.unregister("test-panel")
     assert "panel for sales_rep" in shown
     assert 'data-panel="test-panel"' not in hidden
 

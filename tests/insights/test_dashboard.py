@@ -23,15 +23,15 @@ def dashboard(portal, user):
 
 
 def figures(response) -> dict[str, str]:
-    return {figure.key: figure.value for section in response.context["sections"] for figure in section.figures}
+    return {figure.key: figure.value for section in response.context["sections"] for figure in section.context.figures}
 
 
 def figure_notes(response) -> dict[str, str]:
-    return {figure.key: figure.note for section in response.context["sections"] for figure in section.figures}
+    return {figure.key: figure.note for section in response.context["sections"] for figure in section.context.figures}
 
 
 def chart(response, key) -> dict[str, str]:
-    [found] = [c for section in response.context["sections"] for c in section.charts if c.key == key]
+    [found] = [c for section in response.context["sections"] for c in section.context.charts if c.key == key]
     return {bar.label: bar.display for bar in found.bars}
 
 
@@ -202,9 +202,9 @@ def _rows_behind(portal, url) -> set[int]:
 def _every_linked_row(portal, response) -> set[int]:
     rows = set()
     for section in response.context["sections"]:
-        for figure in section.figures:
+        for figure in section.context.figures:
             rows |= _rows_behind(portal, figure.url)
-        for each_chart in section.charts:
+        for each_chart in section.context.charts:
             for bar in each_chart.bars:
                 rows |= _rows_behind(portal, bar.url)
     return rows
@@ -260,9 +260,9 @@ def test_every_figure_links_to_exactly_its_rows(world, portal):
         | {"Mar 2026": ids(f, "f3"), "May 2026": ids(f, "f1", "f2", "f5")},
     }
     for section in response.context["sections"]:
-        for figure in section.figures:
+        for figure in section.context.figures:
             assert _rows_behind(portal, figure.url) == expected_figures.pop(figure.key), figure.key
-        for each_chart in section.charts:
+        for each_chart in section.context.charts:
             bars = expected_bars.pop(each_chart.key)
             for bar in each_chart.bars:
                 assert _rows_behind(portal, bar.url) == bars.pop(bar.label), (each_chart.key, bar.label)
@@ -312,7 +312,7 @@ def test_the_page_draws_charts_from_json_and_shows_their_tables(world, portal):
 
 def test_the_lists_keep_the_dashboard_filters_in_their_forms(world, portal):
     response = dashboard(portal, world.users["dual_manager"])
-    won = next(f for s in response.context["sections"] for f in s.figures if f.key == "won-month")
+    won = next(f for s in response.context["sections"] for f in s.context.figures if f.key == "won-month")
     path = urlsplit(won.url)
     html = portal.get(won.url).content.decode()
     assert 'data-testid="kept-filters"' in html

@@ -94,3 +94,31 @@ def test_query_count_does_not_grow_with_rows(request, api, portal, ticket, suppo
 
     assert small == large
     assert large <= BUDGET
+
+
+def _owner_probes(captured) -> list[str]:
+    """crm's "does anyone this user acts for own a customer?" (crm.customers.access.acting_users_own_customers)."""
+    return [
+        query["sql"]
+        for query in captured
+        if query["sql"].startswith('SELECT 1 AS "a" FROM "crm_customer"') and '"owner_id" IN' in query["sql"]
+    ]
+
+
+@pytest.mark.parametrize("persona", ["support_rep", "support_manager"])
+def test_a_support_users_pages_ask_no_separate_owner_probe_and_stay_within_budget(
+    request, org, portal, ticket, persona
+):
+    """The staff scope's query answers "owns customers?" (a scope fact, docs/PERFORMANCE.md): without it the
+    ticket policy probes once more per request, and a support manager's dashboard needs 11 queries."""
+    client = portal.as_user(request.getfixturevalue(persona))
+    add_tickets(ticket, 10, assignee=request.getfixturevalue("support_rep"))
+    for path in ("/", "/support/queues/all/", f"/customers/{ticket.customer_id}/", "/dashboard/"):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        if path == "/dashboard/" and persona == "support_rep":
+            assert response.status_code == 403
+            continue
+        assert response.status_code == 200, path
+        assert _owner_probes(captured) == [], path
+        assert len(captured) <= BUDGET, path

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from crm.insights.dashboard import dashboard_sections_for
+from crm.insights.dashboard import DASHBOARD
 from crm.platform.periods import Period
 from crm.staff import access as staff_access
 from crm.staff.work import memberships_led_by, team_tables
@@ -17,7 +17,7 @@ def dashboard(request):
     period = Period.at()
     context = {
         "period": period,
-        "sections": dashboard_sections_for(user=request.user, period=period),
+        "sections": DASHBOARD.render(user=request.user, period=period),
         "teams": team_tables(user=request.user, memberships=memberships_led_by(request.user), period=period),
     }
     return render(request, "crm/dashboard.html", context)

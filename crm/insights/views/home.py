@@ -3,11 +3,11 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from crm.platform.home_sections import home_sections_for
+from crm.insights.home import HOME
 from crm.platform.periods import Period
 
 
 @login_required
 def home(request):
-    sections = home_sections_for(user=request.user, period=Period.at())
+    sections = HOME.render(user=request.user, period=Period.at())
     return render(request, "crm/home.html", {"sections": sections})
