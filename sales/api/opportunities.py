@@ -4,9 +4,10 @@ from rest_framework import serializers, viewsets
 
 from crm.api.permissions import PolicyObjectPermission
 from crm.api.serializers import CustomerNameField, StrictSerializer
-from sales import access, selectors, services
+from sales import access, selectors
 from sales.filters import OpportunityFilter
 from sales.models import Opportunity
+from sales.services import opportunities as services
 
 from .fields import AssignableOwnerField, VisibleCustomerField
 
