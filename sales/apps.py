@@ -47,13 +47,13 @@ class SalesConfig(AppConfig):
         from crm.home_sections import register_home_section
         from crm.reassignment import register_reassignment_mover
 
-        from . import insights
+        from . import dashboard, home, reassignment
 
-        register_dashboard_section(insights.pipeline_section())
-        register_team_columns(insights.pipeline_team_columns())
-        for section in insights.HOME_SECTIONS:
+        register_dashboard_section(dashboard.pipeline_section())
+        register_team_columns(dashboard.pipeline_team_columns())
+        for section in home.HOME_SECTIONS:
             register_home_section(section)
-        register_reassignment_mover(insights.opportunities_mover())
+        register_reassignment_mover(reassignment.opportunities_mover())
 
         from crm.customer_holdings import register_customer_holding
 

@@ -38,6 +38,7 @@ STAGE_PROBABILITY = {
     Stage.LOST: 0,
 }
 CLOSED_STAGES = frozenset({Stage.WON, Stage.LOST})
+OPEN_STAGES = tuple(stage for stage in Stage.values if stage not in CLOSED_STAGES)  # in pipeline order
 
 
 class Opportunity(VersionedRecord):

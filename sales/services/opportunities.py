@@ -1,4 +1,4 @@
-"""Writes to opportunities: create, change, move between stages, delete.
+"""Writes to opportunities: create, change, move between stages, delete, and hand a member's to another.
 
 Each service takes the acting user, asks the access policy, validates, and writes in
 one transaction. A refused action raises PermissionDenied; bad input raises a
@@ -6,16 +6,20 @@ ValidationError naming the field; a change based on a stale version raises
 StaleVersion and writes nothing.
 """
 
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from crm.audit.bulk import reassign_and_record
 from crm.models import Customer
 from crm.versions import lock_for_change, save_new_version
 
 from .. import access
-from ..models import Opportunity, Stage
+from ..models import CLOSED_STAGES, Opportunity, Stage
 from ._records import check_assignable, check_customer_for_new_record, owner_for_new_record, settable
 
 OPPORTUNITY_FIELDS = frozenset({"name", "amount", "expected_close", "probability_override", "lost_reason"})
@@ -111,3 +115,27 @@ def opportunity_delete(*, acting_user: User, opportunity: Opportunity) -> None:
     if not access.can_delete_opportunity(acting_user, opportunity):
         raise PermissionDenied("Only the owner's manager or an admin may delete this opportunity.")
     opportunity.delete()
+
+
+@transaction.atomic
+def opportunities_reassign_owner(
+    *, acting_user: User, from_user: User, to_user: User, now: datetime, include_closed: bool = False
+) -> int:
+    """Every open opportunity `from_user` owns becomes `to_user`'s; won and lost ones too only if asked
+    (a closed deal's owner is who won or lost it, which reports and commissions rely on).
+
+    The team reassignment (crm.reassignment.team_reassign, through sales.reassignment) has
+    checked who acts and who the two members are. Each moved opportunity gets an audit
+    entry and a new version, so an edit based on it as it was is refused as stale.
+    Answers how many moved.
+    """
+    owned = Opportunity.objects.filter(owner=from_user)
+    moving = owned if include_closed else owned.exclude(stage__in=CLOSED_STAGES)
+    return reassign_and_record(
+        moving,
+        field="owner",
+        to=to_user,
+        version=F("version") + 1,
+        updated_at=now,
+        updated_by=acting_user,
+    )
