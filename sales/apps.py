@@ -32,11 +32,11 @@ class SalesConfig(AppConfig):
         )
         grant_default_permissions(Role.SUPPORT, ["sales.view_order", "sales.view_orderline", "sales.view_product"])
 
-        pipeline_roles = [Role.ADMIN, Role.MANAGER, Role.SALES]
-        register_nav_item(label="Pipeline", url_name="sales-board", roles=pipeline_roles, order=20)
-        register_nav_item(label="Opportunities", url_name="opportunity-list", roles=pipeline_roles, order=21)
-        register_nav_item(label="Orders", url_name="order-list", roles=list(Role), order=22)
-        register_nav_item(label="Products", url_name="product-list", roles=list(Role), order=23)
+        # Who sees each entry is decided in sales.access (the roles of its predicates).
+        register_nav_item(label="Pipeline", url_name="sales-board", roles=access.PIPELINE_ROLES, order=20)
+        register_nav_item(label="Opportunities", url_name="opportunity-list", roles=access.PIPELINE_ROLES, order=21)
+        register_nav_item(label="Orders", url_name="order-list", roles=access.STAFF_ROLES, order=22)
+        register_nav_item(label="Products", url_name="product-list", roles=access.STAFF_ROLES, order=23)
 
         register_customer_panel(panels.opportunities_panel())
         register_customer_panel(panels.orders_panel())

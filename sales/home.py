@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Sum
 from django.urls import reverse
 
-from accounts.models import Role, User
+from accounts.models import User
 from crm.access import with_customer_viewable
 from crm.dashboard import Period
 from crm.home_sections import HomeSection
@@ -84,7 +84,7 @@ HOME_SECTIONS = (
         key="my-pipeline",
         title="My pipeline",
         order=10,
-        roles={Role.SALES},
+        roles=access.SALESPERSON_ROLES,
         template="sales/home/my_pipeline.html",
         context=my_pipeline_context,
     ),
@@ -92,7 +92,7 @@ HOME_SECTIONS = (
         key="closing-this-month",
         title="Deals closing this month",
         order=20,
-        roles={Role.SALES},
+        roles=access.SALESPERSON_ROLES,
         template="sales/home/closing_this_month.html",
         context=closing_this_month_context,
     ),
