@@ -131,7 +131,9 @@ class CustomerViewerRule:
         ]
 
 
-ORDER_STRUCTURAL_RULES = (
+# Ownership and the hierarchy: the base of both records' rules (an opportunity's hold only for who sees
+# the pipeline; an order's add whoever can view its customer).
+OWNERSHIP_RULES = (
     AdminRule(ALL_ACTIONS),
     OwnerRule(
         OWNER_ACTIONS,
@@ -143,8 +145,8 @@ ORDER_STRUCTURAL_RULES = (
         description="The manager of the owner may do everything the owner may, and delete and reassign",
     ),
 )
-OPPORTUNITY_RULES = tuple(PipelineOnly(rule) for rule in ORDER_STRUCTURAL_RULES)
-ORDER_RULES = (*ORDER_STRUCTURAL_RULES, CustomerViewerRule())
+OPPORTUNITY_RULES = tuple(PipelineOnly(rule) for rule in OWNERSHIP_RULES)
+ORDER_RULES = (*OWNERSHIP_RULES, CustomerViewerRule())
 
 
 # Opportunities
@@ -170,10 +172,6 @@ def opportunity_access_reasons(user: User, opportunity: Opportunity) -> list[Rea
 
 def opportunity_actions(user: User, opportunity: Opportunity) -> frozenset[str]:
     return actions_of(opportunity_access_reasons(user, opportunity))
-
-
-def can_view_opportunity(user: User, opportunity: Opportunity) -> bool:
-    return SalesAction.VIEW in opportunity_actions(user, opportunity)
 
 
 def can_change_opportunity(user: User, opportunity: Opportunity) -> bool:
@@ -246,7 +244,7 @@ def order_actions(user: User, order: Order) -> frozenset[str]:
 def _order_actions(user: User, order: Order) -> frozenset[str]:
     if not _is_active_user(user):
         return frozenset()
-    structural = actions_of(reasons_for(ORDER_STRUCTURAL_RULES, staff_scope(user), order, []))
+    structural = actions_of(reasons_for(OWNERSHIP_RULES, staff_scope(user), order, []))
     if SalesAction.VIEW in structural:
         return structural  # the customer could only add viewing; spare its queries
     if customer_access.can_view_customer(user, order.customer):
@@ -257,10 +255,6 @@ def _order_actions(user: User, order: Order) -> frozenset[str]:
 def forget_order_access(order: Order) -> None:
     """Drop cached answers after a change of owner or customer."""
     order.__dict__.pop("_actions_by_user", None)
-
-
-def can_view_order(user: User, order: Order) -> bool:
-    return SalesAction.VIEW in order_actions(user, order)
 
 
 def can_change_order(user: User, order: Order) -> bool:
