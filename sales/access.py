@@ -55,31 +55,49 @@ VIEW_ONLY = frozenset({SalesAction.VIEW})
 CREATOR_ROLES = (Role.SALES, Role.MANAGER)
 
 
+# Who sees which part of sales at all: the navigation, the home sections and the figures ask these
+# (the roles as sets for registries that take a role list; the predicates answer for one user).
+
+PIPELINE_ROLES = frozenset(Role) - {Role.SUPPORT}  # the pipeline does not exist for support users
+STAFF_ROLES = frozenset(Role)  # orders and products: every staff user
+SALESPERSON_ROLES = frozenset({Role.SALES})  # the home sections about one's own deals
+
+
 def sees_pipeline(user: User) -> bool:
     """Whether pipeline pages and figures exist for `user` at all (support users: never).
 
     Read from the user's own role, like the staff scope's: the navigation asks on every page.
     """
-    return user.is_authenticated and user.is_active and (user.is_admin or user.role != Role.SUPPORT)
+    return _is_active_user(user) and (user.is_admin or user.role in PIPELINE_ROLES)
+
+
+def sees_opportunities(user: User) -> bool:
+    """Whether the opportunity pages exist for `user`: they are the pipeline's."""
+    return sees_pipeline(user)
+
+
+def sees_orders(user: User) -> bool:
+    """Every staff user has the order pages (what they list is orders_visible_to)."""
+    return _is_active_user(user) and user.role in STAFF_ROLES
+
+
+def sees_products(user: User) -> bool:
+    """Every staff user has the product pages."""
+    return _is_active_user(user) and user.role in STAFF_ROLES
 
 
 def works_own_pipeline(user: User) -> bool:
     """Salespeople land on their own pipeline (the home page); managers follow their teams' on the dashboard."""
-    return user.is_authenticated and user.is_active and user.role == Role.SALES
-
-
-def sees_orders(user: User) -> bool:
-    """The order pages are there for every member of staff (each sees the orders they may view)."""
-    return user.is_authenticated and user.is_active
-
-
-def sees_products(user: User) -> bool:
-    """The catalogue is there for every member of staff."""
-    return user.is_authenticated and user.is_active
+    return _is_active_user(user) and not user.is_admin and user.role in SALESPERSON_ROLES
 
 
 def _scope_sees_pipeline(scope) -> bool:
-    return scope.is_admin or scope.role != Role.SUPPORT
+    return scope.is_admin or scope.role in PIPELINE_ROLES
+
+
+def _is_active_user(user: User) -> bool:
+    """Signed in, with an active account (not Django's User.is_staff, which only admins have)."""
+    return user.is_authenticated and user.is_active
 
 
 class PipelineOnly:
@@ -116,7 +134,9 @@ class CustomerViewerRule:
         ]
 
 
-ORDER_STRUCTURAL_RULES = (
+# Ownership and the hierarchy: the base of both records' rules (an opportunity's hold only for who sees
+# the pipeline; an order's add whoever can view its customer).
+OWNERSHIP_RULES = (
     AdminRule(ALL_ACTIONS),
     OwnerRule(
         OWNER_ACTIONS,
@@ -128,12 +148,8 @@ ORDER_STRUCTURAL_RULES = (
         description="The manager of the owner may do everything the owner may, and delete and reassign",
     ),
 )
-OPPORTUNITY_RULES = tuple(PipelineOnly(rule) for rule in ORDER_STRUCTURAL_RULES)
-ORDER_RULES = (*ORDER_STRUCTURAL_RULES, CustomerViewerRule())
-
-
-def _is_staff(user: User) -> bool:
-    return user.is_authenticated and user.is_active
+OPPORTUNITY_RULES = tuple(PipelineOnly(rule) for rule in OWNERSHIP_RULES)
+ORDER_RULES = (*OWNERSHIP_RULES, CustomerViewerRule())
 
 
 # Opportunities
@@ -141,7 +157,7 @@ def _is_staff(user: User) -> bool:
 
 def opportunities_for(user: User, action: str) -> QuerySet[Opportunity]:
     """The opportunities on which `user` may do `action`, as one indexed filter."""
-    if not _is_staff(user):
+    if not _is_active_user(user):
         return Opportunity.objects.none()
     return rows_allowed(OPPORTUNITY_RULES, Opportunity.objects.all(), staff_scope(user), action)
 
@@ -152,17 +168,13 @@ def opportunities_visible_to(user: User) -> QuerySet[Opportunity]:
 
 def opportunity_access_reasons(user: User, opportunity: Opportunity) -> list[Reason]:
     """Every reason that lets `user` act on `opportunity` (empty: it does not exist for them)."""
-    if not _is_staff(user):
+    if not _is_active_user(user):
         return []
     return reasons_for(OPPORTUNITY_RULES, staff_scope(user), opportunity, [])
 
 
 def opportunity_actions(user: User, opportunity: Opportunity) -> frozenset[str]:
     return actions_of(opportunity_access_reasons(user, opportunity))
-
-
-def can_view_opportunity(user: User, opportunity: Opportunity) -> bool:
-    return SalesAction.VIEW in opportunity_actions(user, opportunity)
 
 
 def can_change_opportunity(user: User, opportunity: Opportunity) -> bool:
@@ -183,7 +195,7 @@ def can_create_opportunity(user: User, customer: Customer | None = None) -> bool
 
 
 def _may_create_on(user: User, customer: Customer | None) -> bool:
-    if not _is_staff(user):
+    if not _is_active_user(user):
         return False
     if user.is_admin:
         return True
@@ -199,7 +211,7 @@ def owners_assignable_by(user: User) -> QuerySet[User]:
 
 def may_name_owner(user: User) -> bool:
     """A salesperson always owns what they create; managers and admins name the owner."""
-    return _is_staff(user) and (user.is_admin or user.role == Role.MANAGER)
+    return _is_active_user(user) and (user.is_admin or user.role == Role.MANAGER)
 
 
 # Orders
@@ -207,7 +219,7 @@ def may_name_owner(user: User) -> bool:
 
 def orders_for(user: User, action: str) -> QuerySet[Order]:
     """The orders on which `user` may do `action`, as one filter (the customer part is a subquery)."""
-    if not _is_staff(user):
+    if not _is_active_user(user):
         return Order.objects.none()
     return rows_allowed(ORDER_RULES, Order.objects.all(), staff_scope(user), action)
 
@@ -218,7 +230,7 @@ def orders_visible_to(user: User) -> QuerySet[Order]:
 
 def order_access_reasons(user: User, order: Order) -> list[Reason]:
     """Every reason that lets `user` act on `order` (empty: it does not exist for them)."""
-    if not _is_staff(user):
+    if not _is_active_user(user):
         return []
     customer_reasons = customer_access.customer_access_reasons(user, order.customer)
     return reasons_for(ORDER_RULES, staff_scope(user), order, customer_reasons)
@@ -233,9 +245,9 @@ def order_actions(user: User, order: Order) -> frozenset[str]:
 
 
 def _order_actions(user: User, order: Order) -> frozenset[str]:
-    if not _is_staff(user):
+    if not _is_active_user(user):
         return frozenset()
-    structural = actions_of(reasons_for(ORDER_STRUCTURAL_RULES, staff_scope(user), order, []))
+    structural = actions_of(reasons_for(OWNERSHIP_RULES, staff_scope(user), order, []))
     if SalesAction.VIEW in structural:
         return structural  # the customer could only add viewing; spare its queries
     if customer_access.can_view_customer(user, order.customer):
@@ -246,10 +258,6 @@ def _order_actions(user: User, order: Order) -> frozenset[str]:
 def forget_order_access(order: Order) -> None:
     """Drop cached answers after a change of owner or customer."""
     order.__dict__.pop("_actions_by_user", None)
-
-
-def can_view_order(user: User, order: Order) -> bool:
-    return SalesAction.VIEW in order_actions(user, order)
 
 
 def can_change_order(user: User, order: Order) -> bool:
@@ -273,12 +281,12 @@ def can_create_order(user: User, customer: Customer | None = None) -> bool:
 
 
 def products_visible_to(user: User) -> QuerySet[Product]:
-    return Product.objects.all() if _is_staff(user) else Product.objects.none()
+    return Product.objects.all() if _is_active_user(user) else Product.objects.none()
 
 
 def can_manage_products(user: User) -> bool:
     """Create, change and delete products: admins only."""
-    return _is_staff(user) and user.is_admin
+    return _is_active_user(user) and user.is_admin
 
 
 # Django's has_perm(perm, record), answered from the same rules
@@ -302,7 +310,7 @@ def product_object_policy() -> ObjectPolicy:
     return ObjectPolicy(
         model=Product,
         checks={
-            "view_product": lambda user, product: _is_staff(user),
+            "view_product": lambda user, product: _is_active_user(user),
             "change_product": lambda user, product: can_manage_products(user),
             "delete_product": lambda user, product: can_manage_products(user),
         },

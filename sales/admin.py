@@ -4,8 +4,9 @@ the services, in the portal or the API."""
 
 from django.contrib import admin
 
-from . import access, services
+from . import access
 from .models import Opportunity, Order, OrderLine, Product
+from .services import products as services
 
 
 @admin.register(Product)

@@ -2,7 +2,7 @@
 
 Amounts are Decimal in the installation's one currency (settings.CRM_CURRENCY).
 The rules that span several rows (stage and status transitions, captured prices, an
-order's total) live in services.py; a model holds what one row can check itself.
+order's total) live in the services (sales/services/); a model holds what one row can check itself.
 """
 
 from decimal import Decimal
@@ -38,6 +38,7 @@ STAGE_PROBABILITY = {
     Stage.LOST: 0,
 }
 CLOSED_STAGES = frozenset({Stage.WON, Stage.LOST})
+OPEN_STAGES = tuple(stage for stage in Stage.values if stage not in CLOSED_STAGES)  # in pipeline order
 
 
 class Opportunity(VersionedRecord):

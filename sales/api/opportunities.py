@@ -5,9 +5,10 @@ from rest_framework import serializers, viewsets
 from crm.customers.fields import CustomerNameField
 from crm.platform.api.permissions import PolicyObjectPermission
 from crm.platform.api.serializers import StrictSerializer
-from sales import access, selectors, services
+from sales import access, selectors
 from sales.filters import OpportunityFilter
 from sales.models import Opportunity
+from sales.services import opportunities as services
 
 from .fields import AssignableOwnerField, VisibleCustomerField
 

@@ -7,9 +7,10 @@ from rest_framework import serializers, viewsets
 from crm.customers.fields import CustomerNameField
 from crm.platform.api.permissions import PolicyObjectPermission
 from crm.platform.api.serializers import StrictSerializer
-from sales import access, selectors, services
+from sales import access, selectors
 from sales.filters import OrderFilter
 from sales.models import MONEY, Order, OrderStatus
+from sales.services import orders as services
 
 from .fields import AssignableOwnerField, StrictNestedSerializer, VisibleCustomerField, VisibleProductField
 

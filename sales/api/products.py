@@ -4,9 +4,10 @@ from rest_framework import serializers, viewsets
 
 from crm.platform.api.permissions import PolicyObjectPermission
 from crm.platform.api.serializers import StrictSerializer
-from sales import access, selectors, services
+from sales import access, selectors
 from sales.filters import ProductFilter
 from sales.models import Product
+from sales.services import products as services
 
 
 class ProductSerializer(StrictSerializer):

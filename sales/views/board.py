@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 
 from crm.platform.errors import StaleVersion
 from crm.platform.records import other_changer_name
-from sales import access, selectors, services
+from sales import access, selectors
 from sales.filters import OpportunityFilter
 from sales.forms import MoveForm
 from sales.models import Stage
+from sales.services import opportunities as services
 
 from .lookup import require_pipeline, visible_opportunity
 

@@ -9,9 +9,10 @@ from django.views.decorators.http import require_http_methods
 from crm.customers.access import customers_visible_to
 from crm.platform.errors import StaleVersion
 from crm.platform.forms import apply_service_errors
-from sales import access, selectors, services
+from sales import access, selectors
 from sales.filters import OPPORTUNITY_ORDERINGS, OpportunityFilter
 from sales.forms import OpportunityForm
+from sales.services import opportunities as services
 
 from .lookup import filtered_page, require_pipeline, visible_opportunity
 

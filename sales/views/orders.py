@@ -16,7 +16,7 @@ from crm.customers.access import customers_visible_to
 from crm.platform.errors import StaleVersion
 from crm.platform.forms import apply_service_errors
 from crm.platform.records import other_changer_name
-from sales import access, selectors, services
+from sales import access, selectors
 from sales.filters import ORDER_ORDERINGS, OrderFilter
 from sales.forms import (
     OrderForm,
@@ -27,6 +27,7 @@ from sales.forms import (
     VersionForm,
 )
 from sales.models import ORDER_TRANSITIONS, OrderStatus
+from sales.services import orders as services
 
 from .lookup import filtered_page, visible_order
 

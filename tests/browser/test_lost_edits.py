@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from sales import services as sales_services
 from sales.models import Opportunity, Order, OrderStatus, Stage
+from sales.services import opportunities as opportunity_services
 from support.models import Ticket, TicketStatus
 from support.services import tickets as ticket_services
 from tests.factories import CustomerFactory
@@ -200,14 +200,14 @@ def test_a_drag_made_while_the_menu_move_is_in_flight_waits_for_it(page, log_in,
     answers = record_answers(page)
     # The first move waits in the server until the drag is over, so the drag is made while it is in flight.
     drag_done = threading.Event()
-    real_move = sales_services.opportunity_move
+    real_move = opportunity_services.opportunity_move
 
     def held_move(**kwargs):
         if kwargs["stage"] == Stage.PROPOSAL:
             drag_done.wait(timeout=10)
         return real_move(**kwargs)
 
-    monkeypatch.setattr(sales_services, "opportunity_move", held_move)
+    monkeypatch.setattr(opportunity_services, "opportunity_move", held_move)
 
     page.get_by_label("Move Fleet deal to stage").select_option("proposal")
     page.get_by_test_id(f"card-{card.pk}").drag_to(page.get_by_test_id("column-won"))

@@ -1,4 +1,5 @@
-"""What sales adds to crm's dashboard, home pages, bulk reassignment (registered from SalesConfig.ready()).
+"""What sales adds to crm's dashboard: the pipeline section (figures and charts) and the pipeline
+columns of a team's page (registered from SalesConfig.ready()).
 
 Every figure starts from the sales policy (opportunities_visible_to, orders_visible_to)
 and links to the list that shows its rows, with the same filter (sales.filters): the
@@ -9,28 +10,23 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, DateField, F, Q, Sum
+from django.db.models import Count, DateField, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
-from accounts.models import Team, TeamKind, User
-from crm.customers.access import with_customer_viewable
+from accounts.models import TeamKind, User
 from crm.insights.dashboard import Bar, Chart, Figure, SectionFigures
-from crm.platform.audit.bulk import reassign_and_record
 from crm.platform.dates import month_text
 from crm.platform.periods import Period, month_end, start_of
 from crm.platform.slots import SlotItem
-from crm.staff.reassignment import Mover, Pending
 from crm.staff.work import Cell, TeamColumns
 
 from . import access
 from .filters import closed_on_or_after
-from .models import CLOSED_STAGES, ZERO, Opportunity, Stage
+from .models import CLOSED_STAGES, OPEN_STAGES, ZERO, Stage
 from .selectors import BOOKED_STATUSES
 
-OPEN_STAGES = [stage for stage in Stage.values if stage not in CLOSED_STAGES]
 REVENUE_MONTHS = 12
-HOME_ROWS = 10
 
 
 def money(amount) -> str:
@@ -48,9 +44,6 @@ def orders_url(**params) -> str:
 def _name(row: dict) -> str:
     full = f"{row['owner__first_name']} {row['owner__last_name']}".strip()
     return full or row["owner__username"]
-
-
-# The dashboard
 
 
 def pipeline_section() -> SlotItem:
@@ -242,129 +235,3 @@ def pipeline_by_member(*, user: User, member_ids: list[int], period: Period) -> 
             "pipeline_value": Cell(money(row.get("total")), url),
         }
     return cells
-
-
-# Home sections for salespeople
-
-
-def my_pipeline_context(*, user: User, period: Period) -> dict | None:
-    if not access.sees_pipeline(user):
-        return None
-    rows = (
-        access.opportunities_visible_to(user)
-        .filter(owner=user, stage__in=OPEN_STAGES)
-        .order_by()
-        .values("stage")
-        .annotate(count=Count("pk"), total=Sum("amount"))
-    )
-    by_stage = {row["stage"]: row for row in rows}
-    stages = [
-        {
-            "label": label,
-            "count": by_stage.get(stage, {}).get("count", 0),
-            "total": money(by_stage.get(stage, {}).get("total")),
-            "url": opportunities_url(owner=user.pk, stage=stage),
-        }
-        for stage, label in Stage.choices
-        if stage in OPEN_STAGES
-    ]
-    total = sum((row["total"] for row in by_stage.values()), ZERO)
-    return {
-        "stages": stages,
-        "total": money(total),
-        "url": opportunities_url(owner=user.pk, stage=OPEN_STAGES),
-        "board_url": f"{reverse('sales-board')}?{urlencode({'owner': user.pk})}",
-    }
-
-
-def closing_this_month_context(*, user: User, period: Period) -> dict | None:
-    """My open deals expected to close this month, soonest first (one query; one row more tells of more)."""
-    if not access.sees_pipeline(user):
-        return None
-    deals = list(
-        with_customer_viewable(access.opportunities_visible_to(user), user)
-        .filter(
-            owner=user,
-            stage__in=OPEN_STAGES,
-            expected_close__gte=period.month_start,
-            expected_close__lte=period.month_end,
-        )
-        .select_related("customer")
-        .order_by("expected_close", "id")[: HOME_ROWS + 1]
-    )
-    return {
-        "deals": deals[:HOME_ROWS],
-        "more": len(deals) > HOME_ROWS,
-        "url": opportunities_url(
-            owner=user.pk,
-            stage=OPEN_STAGES,
-            expected_close_after=period.month_start.isoformat(),
-            expected_close_before=period.month_end.isoformat(),
-        ),
-    }
-
-
-HOME_SECTIONS = (
-    SlotItem(
-        key="my-pipeline",
-        title="My pipeline",
-        order=10,
-        visible_to=access.works_own_pipeline,
-        template="sales/home/my_pipeline.html",
-        build=my_pipeline_context,
-    ),
-    SlotItem(
-        key="closing-this-month",
-        title="Deals closing this month",
-        order=20,
-        visible_to=access.works_own_pipeline,
-        template="sales/home/closing_this_month.html",
-        build=closing_this_month_context,
-    ),
-)
-
-
-# Bulk reassignment
-
-
-def _opportunities_moving(from_user: User, *, include_closed: bool):
-    owned = Opportunity.objects.filter(owner=from_user)
-    return owned if include_closed else owned.exclude(stage__in=CLOSED_STAGES)
-
-
-def count_opportunities(*, team: Team, from_user: User) -> list[Pending]:
-    counts = Opportunity.objects.filter(owner=from_user).aggregate(
-        open=Count("pk", filter=~Q(stage__in=CLOSED_STAGES)), closed=Count("pk", filter=Q(stage__in=CLOSED_STAGES))
-    )
-    return [
-        Pending("opportunities", "open opportunities", counts["open"], one="open opportunity"),
-        Pending("closed_opportunities", "won or lost deals", counts["closed"], closed=True, one="won or lost deal"),
-    ]
-
-
-def move_opportunities(
-    *, acting_user: User, team: Team, from_user: User, to_user: User, now, include_closed: bool = False
-) -> int:
-    """Every open opportunity `from_user` owns becomes `to_user`'s; won and lost ones too only if asked
-    (a closed deal's owner is who won or lost it, which reports and commissions rely on)."""
-    return reassign_and_record(
-        _opportunities_moving(from_user, include_closed=include_closed),
-        field="owner",
-        to=to_user,
-        version=F("version") + 1,
-        updated_at=now,
-        updated_by=acting_user,
-    )
-
-
-def opportunities_mover() -> Mover:
-    return Mover(
-        kind="opportunities",
-        label="Opportunities they own",
-        one="opportunity",
-        team_kind=TeamKind.SALES,
-        order=20,
-        move=move_opportunities,
-        count=count_opportunities,
-        closed_label="Also move won and lost deals (they stay with who closed them unless ticked)",
-    )
