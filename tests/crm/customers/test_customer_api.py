@@ -3,9 +3,8 @@
 import pytest
 
 from crm.models import Customer
+from tests.crm.scenario import share
 from tests.factories import CustomerFactory
-
-from .scenario import share
 
 pytestmark = pytest.mark.django_db
 

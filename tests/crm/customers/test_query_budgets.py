@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from crm.models import Contact, Customer
 from tests.factories import CustomerFactory, UserFactory
 
-from .scenario import share
+from tests.crm.scenario import share
 
 pytestmark = pytest.mark.django_db
 

@@ -17,16 +17,10 @@ from guardian.shortcuts import assign_perm
 
 from crm import services
 from crm.models import Customer, CustomerGroupObjectPermission, CustomerShare, CustomerUserObjectPermission
+from tests.crm.scenario import share
 from tests.factories import CustomerFactory
 
-from .scenario import share
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def customer(org, sales_rep):
-    return CustomerFactory(name="Customer C", owner=sales_rep)
 
 
 @pytest.fixture

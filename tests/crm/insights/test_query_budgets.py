@@ -20,7 +20,7 @@ from sales.models import Opportunity, Order, OrderStatus, Stage
 from support.models import Escalation, EscalationLevel, Feedback, Ticket, TicketKind, TicketStatus
 from tests.crm.scenario import share
 
-from .conftest import NOW
+from tests.crm.conftest import NOW
 
 pytestmark = pytest.mark.django_db
 
