@@ -195,6 +195,7 @@ def test_every_answer_kind_has_the_headers(org, sales_rep, api):
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Referrer-Policy"] == "same-origin"
         csp = response["Content-Security-Policy"]
+        assert "script-src 'self'" in csp
         assert "unsafe-inline" not in csp
         assert "unsafe-eval" not in csp
         assert "frame-ancestors 'none'" in csp
