@@ -1,9 +1,16 @@
-"""Role personas shared by every test. Two sales teams, one support team, an admin.
+"""Role personas shared by every test, and the records of ACCESS.md's tables.
 
 sales_manager  manages "Sales A": sales_rep, teammate
 other_manager  manages "Sales B": other_rep, other_rep_2
 support_manager manages "Support": support_rep
+other_support_manager manages "Support B": other_support_rep (support_org only)
+outsider (sales), lone_support_rep and second_support_rep (support) are in no team.
+
+Customer C is owned by sales_rep; ticket T on C sits in the queue of "Support"; opportunity P
+and order R on C are sales_rep's. other_rep ("Sales B") has none of it.
 """
+
+from decimal import Decimal
 
 import pytest
 import redis
@@ -12,8 +19,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role, TeamKind
+from crm.models import AuditEntry
 
-from .factories import PASSWORD, TeamFactory, UserFactory
+from .factories import PASSWORD, CustomerFactory, TeamFactory, UserFactory
+from .sales.factories import OpportunityFactory, OrderFactory, ProductFactory
+from .support.factories import TicketFactory, TicketMessageFactory
 from .workers import BROKER_URL
 
 
@@ -63,6 +73,27 @@ def support_rep(db):
 
 
 @pytest.fixture
+def other_support_manager(db):
+    return UserFactory(username="other_support_manager", role=Role.MANAGER)
+
+
+@pytest.fixture
+def other_support_rep(db):
+    return UserFactory(username="other_support_rep", role=Role.SUPPORT)
+
+
+@pytest.fixture
+def second_support_rep(db):
+    return UserFactory(username="second_support_rep", role=Role.SUPPORT)
+
+
+@pytest.fixture
+def lone_support_rep(db):
+    """A support user in no team."""
+    return UserFactory(username="lone_support_rep", role=Role.SUPPORT)
+
+
+@pytest.fixture
 def outsider(db):
     """A salesperson in no team, with no relation to anyone's records."""
     return UserFactory(username="outsider", role=Role.SALES)
@@ -92,6 +123,76 @@ def org(admin, sales_team, other_team, support_team):
         "other_team": other_team,
         "support_team": support_team,
     }
+
+
+@pytest.fixture
+def other_support_team(other_support_manager, other_support_rep):
+    return TeamFactory(
+        name="Support B", kind=TeamKind.SUPPORT, manager=other_support_manager, members=[other_support_rep]
+    )
+
+
+@pytest.fixture
+def support_org(org, other_support_team, lone_support_rep, outsider):
+    """Every persona of `org`, plus a second support queue ("Support B") and support users in no team."""
+    return {**org, "other_support_team": other_support_team}
+
+
+@pytest.fixture
+def customer(org, sales_rep):
+    """Customer C of ACCESS.md, owned by sales_rep."""
+    return CustomerFactory(name="Customer C", owner=sales_rep, email="c@example.com")
+
+
+@pytest.fixture
+def widget(db):
+    return ProductFactory(sku="WID-1", name="Widget", unit_price=Decimal("19.99"))
+
+
+@pytest.fixture
+def gadget(db):
+    return ProductFactory(sku="GAD-1", name="Gadget", unit_price=Decimal("0.10"))
+
+
+@pytest.fixture
+def opportunity(customer, sales_rep):
+    """Opportunity P on customer C, sales_rep's."""
+    return OpportunityFactory(customer=customer, owner=sales_rep, name="Deal P")
+
+
+@pytest.fixture
+def order(customer, sales_rep, widget):
+    """Order R on customer C, sales_rep's: two widgets."""
+    return OrderFactory(customer=customer, owner=sales_rep, lines=[(widget, 2)])
+
+
+@pytest.fixture
+def ticket(customer, support_org, support_rep):
+    """Ticket T on customer C in the queue of "Support", with a public reply and an internal note."""
+    ticket = TicketFactory(subject="Ticket T", customer=customer, team=support_org["support_team"])
+    TicketMessageFactory(ticket=ticket, author=support_rep, body="Public reply")
+    TicketMessageFactory(ticket=ticket, author=support_rep, body="Secret internal note", internal=True)
+    return ticket
+
+
+@pytest.fixture
+def audit_mark(db):
+    """`new_entries()` lists the audit entries written since the fixture was created, oldest first."""
+
+    class Mark:
+        def __init__(self):
+            self.reset()
+
+        def reset(self):
+            last = AuditEntry.objects.order_by("-id").first()
+            self.last_id = last.pk if last else 0
+
+        def new_entries(self):
+            return list(
+                AuditEntry.objects.filter(id__gt=self.last_id).select_related("content_type", "actor").order_by("id")
+            )
+
+    return Mark()
 
 
 @pytest.fixture

@@ -9,15 +9,9 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from support.models import Ticket
-from tests.factories import CustomerFactory
 from tests.support.factories import TicketFactory, TicketMessageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def customer(org, sales_rep):
-    return CustomerFactory(name="Customer C", owner=sales_rep, email="c@example.com")
 
 
 def test_a_support_user_claims_replies_and_resolves(page, log_in, org, customer, support_rep, password):

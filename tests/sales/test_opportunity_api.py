@@ -264,9 +264,8 @@ class TestListing:
     )
     def test_a_bad_filter_is_400_or_ignored_never_500(self, api, sales_rep, deals, query):
         response = api.as_user(sales_rep).get(URL, query)
-        assert response.status_code in (200, 400)
-        if "ordering" not in query:
-            assert response.status_code == 400
+        # A bad filter value is a 400; an ordering on a field the list does not offer is ignored.
+        assert response.status_code == (200 if "ordering" in query else 400)
 
     def test_pages_follow_next_until_null(self, api, sales_rep, customer):
         OpportunityFactory.create_batch(7, customer=customer)

@@ -178,6 +178,18 @@ def test_a_request_under_production_settings_gets_hsts_and_secure_cookies(produc
         assert session_cookie["samesite"] == "Lax"
 
 
+def test_a_signed_in_page_has_the_security_headers(org, portal, sales_rep):
+    response = portal.as_user(sales_rep).get("/customers/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
 def test_every_answer_kind_has_the_headers(org, sales_rep, api):
     """Pages, fragments, JSON, errors and redirects alike (the matrix asks every route)."""
     client = Client()
@@ -195,6 +207,7 @@ def test_every_answer_kind_has_the_headers(org, sales_rep, api):
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Referrer-Policy"] == "same-origin"
         csp = response["Content-Security-Policy"]
+        assert "script-src 'self'" in csp
         assert "unsafe-inline" not in csp
         assert "unsafe-eval" not in csp
         assert "frame-ancestors 'none'" in csp

@@ -1,6 +1,6 @@
 """Login protection: lockouts on the portal's log-in and the API's token endpoint (django-axes),
-unlocking in Django admin, API rate limits, session rotation, sessions that end at logout and at a
-password change, and tokens revoked by their user, by an admin, and by deactivation."""
+unlocking in Django admin, API rate limits, session rotation, CSRF on the portal's posts, sessions that
+end at logout and at a password change, and tokens revoked by their user, by an admin, and by deactivation."""
 
 import pytest
 from axes.models import AccessAttempt
@@ -46,6 +46,16 @@ class TestTokenLockout:
         assert "Too many failed log-ins" in locked.json()["detail"]
         assert locked["Retry-After"] == str(30 * 60)
         assert "token" not in locked.json()
+
+    @LOCKOUT
+    def test_the_portal_log_in_locks_the_username_at_that_address(self, org):
+        client = Client()
+        for _ in range(3):
+            client.post("/login/", {"username": "sales_rep", "password": "wrong"})
+        locked = client.post("/login/", {"username": "sales_rep", "password": PASSWORD})
+        assert locked.status_code == 429
+        assert "Too many failed log-ins" in locked.content.decode()
+        assert Client().post("/login/", {"username": "teammate", "password": PASSWORD}).status_code == 302
 
     @LOCKOUT
     def test_the_lock_is_per_username_and_address(self, org):
@@ -168,6 +178,18 @@ class TestSessions:
         assert client.post("/login/", {"username": "sales_rep", "password": PASSWORD}).status_code == 302
         assert client.session.session_key != anonymous_key
         assert not Session.objects.filter(session_key=anonymous_key).exists()
+
+    def test_a_session_key_chosen_before_login_is_not_kept(self, org):
+        client = Client()
+        client.get("/login/")
+        client.cookies["sessionid"] = "attacker-chosen"
+        client.post("/login/", {"username": "sales_rep", "password": PASSWORD})
+        assert client.cookies["sessionid"].value != "attacker-chosen"
+
+    def test_portal_posts_need_the_csrf_token(self, org, sales_rep):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(sales_rep, backend="accounts.backends.RoleModelBackend")
+        assert client.post("/customers/new/", {"name": "Forged"}).status_code == 403
 
     def test_logging_out_ends_the_users_other_sessions(self, org, sales_rep, teammate):
         laptop, phone, colleague = Client(), Client(), Client()

@@ -417,14 +417,15 @@ class PortalHostile:
     watch: str
     unchanged: tuple[str, ...]
     extra: dict = field(default_factory=dict)
+    status: int = 200  # the answer to the form with the hostile field left out
 
 
 PORTAL_ROWS = [
     PortalHostile("customer form with an owner", "sales_rep", "/customers/{cust_rep}/edit/",
-                  {"name": "Renamed", "version": 1, "owner": u("teammate")}, "cust_rep", ("owner_id",)),
+                  {"name": "Renamed", "version": 1, "owner": u("teammate")}, "cust_rep", ("owner_id",), status=302),
     PortalHostile("customer form with a version and timestamps", "sales_rep", "/customers/{cust_rep}/edit/",
                   {"name": "Renamed", "version": 1, "created_at": LONG_AGO, "updated_at": LONG_AGO}, "cust_rep",
-                  ("created_at",)),
+                  ("created_at",), status=302),
     PortalHostile("line with a price", "sales_rep", "/sales/orders/{order_rep}/lines/",
                   {"product": r("product_spare"), "quantity": 1, "version": 1, "unit_price": "0.01", "total": "0.01"},
                   "order_rep", ()),
@@ -447,7 +448,7 @@ def test_portal_forms_ignore_fields_they_do_not_have(row, world):
         after = snapshot(world, (row.watch,))[row.watch]
         lines = list(world.objects["order_rep"].lines.values_list("unit_price", flat=True))
         transaction.set_rollback(True)
-    assert response.status_code in (200, 302), response.status_code
+    assert response.status_code == row.status, response.status_code
     for name in row.unchanged:
         assert after[name] == before[name], name
     if row.watch == "order_rep":
@@ -525,6 +526,9 @@ def test_every_portal_form_ignores_hostile_fields(route, world):
             response = send(hostile, case)
             after, users_after = snapshot(world, (target,))[target], privileges()
             transaction.set_rollback(True)
+        # A sweep of every form with hostile extras: some forms answer their own error (200) to an extra
+        # field they do have (an opportunity's stage, a share's level), others the change; what this
+        # checks is the guarded columns below, so any answer but a server error will do.
         assert response.status_code < 500, (target, case.principal, response.status_code)
         assert before is not None
         for column, sent in guarded.items():

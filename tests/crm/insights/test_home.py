@@ -7,9 +7,8 @@ import pytest
 
 from sales.models import Opportunity
 from support.models import Ticket, TicketKind, TicketPriority, TicketStatus
+from tests.crm.conftest import _ticket
 from tests.sales.factories import OpportunityFactory
-
-from .conftest import _ticket
 
 pytestmark = pytest.mark.django_db
 

@@ -15,18 +15,12 @@ from django.db import connection, connections
 from django.test import Client
 from guardian.shortcuts import assign_perm
 
-from crm.customers import services
-from crm.customers.models import Customer, CustomerGroupObjectPermission, CustomerShare, CustomerUserObjectPermission
+from crm import services
+from crm.models import Customer, CustomerGroupObjectPermission, CustomerShare, CustomerUserObjectPermission
+from tests.crm.scenario import share
 from tests.factories import CustomerFactory
 
-from .scenario import share
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def customer(org, sales_rep):
-    return CustomerFactory(name="Customer C", owner=sales_rep)
 
 
 @pytest.fixture

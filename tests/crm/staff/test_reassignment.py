@@ -13,9 +13,8 @@ from crm.customers.models import Customer
 from crm.staff import reassignment
 from sales.models import Opportunity
 from support.models import Ticket, TicketPriority, TicketStatus
+from tests.crm.conftest import _ticket
 from tests.factories import UserFactory
-
-from .conftest import _ticket
 
 pytestmark = pytest.mark.django_db
 

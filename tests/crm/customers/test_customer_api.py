@@ -2,10 +2,9 @@
 
 import pytest
 
-from crm.customers.models import Customer
+from crm.models import Customer
+from tests.crm.scenario import share
 from tests.factories import CustomerFactory
-
-from .scenario import share
 
 pytestmark = pytest.mark.django_db
 

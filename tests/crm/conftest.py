@@ -1,4 +1,5 @@
 """The insights world: a manager of two teams, and everything the dashboard counts, at a frozen moment.
+Shared by tests/crm/insights (dashboard, home pages, explainer) and tests/crm/staff (team reassignment).
 
 NOW is Wednesday 20 May 2026, noon UTC: the week starts Monday 18 May, the month on
 1 May, the quarter on 1 April; the last twelve months run from June 2025.

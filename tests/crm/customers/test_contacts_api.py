@@ -2,10 +2,9 @@
 
 import pytest
 
-from crm.customers.models import Contact
+from crm.models import Contact
+from tests.crm.scenario import CHANGE, EXPECTED, RELATIONS, VIEW, arrange
 from tests.factories import ContactFactory, CustomerFactory
-
-from .scenario import CHANGE, EXPECTED, RELATIONS, VIEW, arrange
 
 pytestmark = pytest.mark.django_db
 

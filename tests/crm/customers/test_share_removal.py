@@ -10,17 +10,11 @@ import pytest
 
 from crm.customers.models import CustomerShare
 from sales.models import Opportunity, Order
+from tests.crm.scenario import share
 from tests.factories import CustomerFactory
 from tests.sales.factories import OpportunityFactory, OrderFactory
 
-from .scenario import share
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def customer(org, sales_rep):
-    return CustomerFactory(name="Customer C", owner=sales_rep)
 
 
 @pytest.fixture

@@ -2,17 +2,10 @@
 
 import pytest
 
-from crm.customers.models import Customer, CustomerShare
-from tests.factories import CustomerFactory
-
-from .scenario import CHANGE, DELETE, EXPECTED, REASSIGN, RELATIONS, SHARE, VIEW, arrange
+from crm.models import Customer, CustomerShare
+from tests.crm.scenario import CHANGE, DELETE, EXPECTED, REASSIGN, RELATIONS, SHARE, VIEW, arrange
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def customer(org, sales_rep):
-    return CustomerFactory(name="Customer C", owner=sales_rep)
 
 
 def assert_refused(response, relation, allowed):

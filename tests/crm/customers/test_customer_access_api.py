@@ -2,17 +2,10 @@
 
 import pytest
 
-from crm.customers.models import Customer, CustomerShare
-from tests.factories import CustomerFactory
-
-from .scenario import CHANGE, DELETE, EXPECTED, REASSIGN, RELATIONS, SHARE, VIEW, arrange
+from crm.models import Customer, CustomerShare
+from tests.crm.scenario import CHANGE, DELETE, EXPECTED, REASSIGN, RELATIONS, SHARE, VIEW, arrange
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def customer(org, sales_rep):
-    return CustomerFactory(name="Customer C", owner=sales_rep)
 
 
 def refused_status(allowed: set[str], relation_name: str) -> int:
@@ -103,7 +96,7 @@ class TestCustomerApiAccess:
             assert CustomerShare.objects.count() == before
 
     def test_unshare(self, relation, request, api, customer, outsider):
-        from .scenario import share
+        from tests.crm.scenario import share
 
         user = arrange(relation, request, customer)
         existing = share(customer, level="view", user=outsider)

@@ -13,17 +13,11 @@ import pytest
 from django.contrib.auth.models import Permission
 from guardian.shortcuts import assign_perm
 
-from crm.customers.models import CustomerShare, CustomerUserObjectPermission
+from crm.models import CustomerShare, CustomerUserObjectPermission
+from tests.crm.scenario import share
 from tests.factories import CustomerFactory
 
-from .scenario import share
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def customer(org, sales_rep):
-    return CustomerFactory(name="Customer C", owner=sales_rep)
 
 
 def customer_permission(codename):

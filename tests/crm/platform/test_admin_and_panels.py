@@ -1,7 +1,6 @@
-"""Django admin for admins only, the panel registry, and the demo data command."""
+"""Django admin for admins only, and the panel registry."""
 
 import pytest
-from django.core.management import call_command
 from django.test import override_settings
 
 from accounts.models import Role, Team, User
@@ -90,14 +89,3 @@ def _templates_with_test_dir():
     templates = [dict(settings.TEMPLATES[0])]
     templates[0]["DIRS"] = [*templates[0]["DIRS"], Path(__file__).parent / "templates"]
     return templates
-
-
-def test_seed_demo_is_idempotent_and_prints_a_login_per_role(capsys):
-    call_command("seed_demo")
-    counts = (User.objects.count(), Team.objects.count(), Customer.objects.count())
-    call_command("seed_demo")
-    assert (User.objects.count(), Team.objects.count(), Customer.objects.count()) == counts
-    output = capsys.readouterr().out
-    for role in Role.values:
-        assert f"  {role} " in output
-    assert {u.role for u in User.objects.all()} == set(Role.values)
