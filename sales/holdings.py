@@ -1,15 +1,15 @@
-"""Opportunities and orders that users own on a customer, plugged into crm's customer holdings.
+"""Opportunities and orders that users own on a customer, plugged into crm's customer holdings;
+handing them over is a service of each record's (sales.services).
 
 crm warns before removing a share whose users would keep records on a customer they may no
 longer view, and may hand those records to the customer's owner (crm/customers/holdings.py).
 """
 
-from django.db.models import F
-
 from crm.customers.holdings import CustomerHolding, HeldRecord
-from crm.platform.audit.bulk import reassign_and_record
 
 from .models import Opportunity, Order
+from .services.opportunities import opportunities_hand_over
+from .services.orders import orders_hand_over
 
 
 def _owned(model, kind: str, label: str):
@@ -24,31 +24,17 @@ def _owned(model, kind: str, label: str):
     return owned
 
 
-def _reassign(model):
-    def reassign(*, acting_user, customer, owner_ids, to_user, now) -> int:
-        return reassign_and_record(
-            model.objects.filter(customer=customer, owner_id__in=owner_ids),
-            field="owner",
-            to=to_user,
-            version=F("version") + 1,
-            updated_at=now,
-            updated_by=acting_user,
-        )
-
-    return reassign
-
-
 def opportunities_holding() -> CustomerHolding:
     return CustomerHolding(
         kind="opportunity",
         label="Opportunities",
         order=10,
         owned=_owned(Opportunity, "opportunity", "Opportunity"),
-        reassign=_reassign(Opportunity),
+        reassign=opportunities_hand_over,
     )
 
 
 def orders_holding() -> CustomerHolding:
     return CustomerHolding(
-        kind="order", label="Orders", order=20, owned=_owned(Order, "order", "Order"), reassign=_reassign(Order)
+        kind="order", label="Orders", order=20, owned=_owned(Order, "order", "Order"), reassign=orders_hand_over
     )

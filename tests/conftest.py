@@ -19,7 +19,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role, TeamKind
-from crm.models import AuditEntry
+from crm.platform.audit.models import AuditEntry
 
 from .factories import PASSWORD, CustomerFactory, TeamFactory, UserFactory
 from .sales.factories import OpportunityFactory, OrderFactory, ProductFactory

@@ -139,3 +139,21 @@ def opportunities_reassign_owner(
         updated_at=now,
         updated_by=acting_user,
     )
+
+
+@transaction.atomic
+def opportunities_hand_over(*, acting_user: User, customer: Customer, owner_ids, to_user: User, now: datetime) -> int:
+    """The opportunities on `customer` owned by `owner_ids` become `to_user`'s.
+
+    Removing a share asks for it (crm.customers.holdings, through sales.holdings) when those owners
+    would lose the customer; crm has checked who acts. Each gets an audit entry and a new version.
+    Answers how many moved.
+    """
+    return reassign_and_record(
+        Opportunity.objects.filter(customer=customer, owner_id__in=owner_ids),
+        field="owner",
+        to=to_user,
+        version=F("version") + 1,
+        updated_at=now,
+        updated_by=acting_user,
+    )

@@ -13,10 +13,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
 from crm.customers.models import Customer
+from crm.platform.audit.bulk import reassign_and_record
 from crm.platform.records import lock_for_change, save_new_version
 
 from .. import access
@@ -232,3 +234,21 @@ def _save_order(order: Order, acting_user: User) -> Order:
     order.updated_by = acting_user
     save_new_version(order)
     return order
+
+
+@transaction.atomic
+def orders_hand_over(*, acting_user: User, customer: Customer, owner_ids, to_user: User, now) -> int:
+    """The orders on `customer` owned by `owner_ids` become `to_user`'s.
+
+    Removing a share asks for it (crm.customers.holdings, through sales.holdings) when those owners
+    would lose the customer; crm has checked who acts. Each gets an audit entry and a new version.
+    Answers how many moved.
+    """
+    return reassign_and_record(
+        Order.objects.filter(customer=customer, owner_id__in=owner_ids),
+        field="owner",
+        to=to_user,
+        version=F("version") + 1,
+        updated_at=now,
+        updated_by=acting_user,
+    )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crm.models import Contact
+from crm.customers.models import Contact
 from tests.crm.scenario import CHANGE, EXPECTED, RELATIONS, VIEW, arrange
 from tests.factories import ContactFactory, CustomerFactory
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crm.models import Customer, CustomerShare
+from crm.customers.models import Customer, CustomerShare
 from tests.crm.scenario import CHANGE, DELETE, EXPECTED, REASSIGN, RELATIONS, SHARE, VIEW, arrange
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crm.models import Customer
+from crm.customers.models import Customer
 from tests.crm.scenario import share
 from tests.factories import CustomerFactory
 

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from guardian.shortcuts import assign_perm
 
-from crm.models import CustomerShare, CustomerUserObjectPermission
+from crm.customers.models import CustomerShare, CustomerUserObjectPermission
 from tests.crm.scenario import share
 from tests.factories import CustomerFactory
 

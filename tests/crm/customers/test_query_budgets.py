@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from crm.models import Contact, Customer
+from crm.customers.models import Contact, Customer
 from tests.crm.scenario import share
 from tests.factories import CustomerFactory, UserFactory
 

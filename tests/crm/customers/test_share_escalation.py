@@ -15,8 +15,8 @@ from django.db import connection, connections
 from django.test import Client
 from guardian.shortcuts import assign_perm
 
-from crm import services
-from crm.models import Customer, CustomerGroupObjectPermission, CustomerShare, CustomerUserObjectPermission
+from crm.customers import services
+from crm.customers.models import Customer, CustomerGroupObjectPermission, CustomerShare, CustomerUserObjectPermission
 from tests.crm.scenario import share
 from tests.factories import CustomerFactory
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Role, Team, User
-from crm.models import Customer
+from crm.customers.models import Customer
 
 pytestmark = pytest.mark.django_db
 

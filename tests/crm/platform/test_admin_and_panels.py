@@ -3,8 +3,7 @@
 import pytest
 from django.test import override_settings
 
-from accounts.models import Role, Team, User
-from crm.customers.models import Customer
+from accounts.models import Role, Team
 from crm.customers.panels import CUSTOMER_PANELS
 from crm.platform.slots import SlotItem
 from tests.factories import CustomerFactory
