@@ -1,3 +1,10 @@
+"""Access for team oversight (docs/ACCESS.md, "Managers' tools"): moving a member's work,
+the dashboard and its work tables, and the access explainer. Managers oversee the teams they
+manage; admins oversee every team.
+"""
+
+from django.db.models import Q
+
 from accounts.models import Role, Team, User
 
 
@@ -14,3 +21,8 @@ def can_view_dashboard(user: User) -> bool:
 def can_explain_access(user: User) -> bool:
     """The access explainer ("Who can see this?"): managers and admins, on records they may view themselves."""
     return can_view_dashboard(user)
+
+
+def led_teams_condition(user: User, *, team_field: str = "team") -> Q:
+    """Rows of the teams `user` oversees (work tables, reassignment): those they manage; an admin, every team."""
+    return Q() if user.is_admin else Q(**{f"{team_field}__manager_id": user.pk})
