@@ -8,7 +8,7 @@ class SalesConfig(AppConfig):
     def ready(self):
         from accounts.backends import register_object_policy
         from accounts.models import Role
-        from accounts.roles import grant_default_permissions
+        from accounts.roles import grant_admin_permissions
         from crm.customers.panels import register_customer_panel
         from crm.platform.navigation import register_nav_item
 
@@ -18,18 +18,7 @@ class SalesConfig(AppConfig):
         register_object_policy(access.order_object_policy())
         register_object_policy(access.product_object_policy())
 
-        sales_records = ["opportunity", "order", "orderline"]
-        grant_default_permissions(Role.ADMIN, ["sales.*"])
-        grant_default_permissions(
-            Role.MANAGER,
-            [f"sales.{verb}_{m}" for m in sales_records for verb in ("view", "add", "change", "delete")]
-            + ["sales.view_product"],
-        )
-        grant_default_permissions(
-            Role.SALES,
-            [f"sales.{verb}_{m}" for m in sales_records for verb in ("view", "add", "change")] + ["sales.view_product"],
-        )
-        grant_default_permissions(Role.SUPPORT, ["sales.view_order", "sales.view_orderline", "sales.view_product"])
+        grant_admin_permissions(["sales.*"])  # what Django admin checks for an admin who is not a superuser
 
         pipeline_roles = [Role.ADMIN, Role.MANAGER, Role.SALES]
         register_nav_item(label="Pipeline", url_name="sales-board", roles=pipeline_roles, order=20)

@@ -8,7 +8,7 @@ class SupportConfig(AppConfig):
     def ready(self):
         from accounts.backends import register_object_policy
         from accounts.models import Role
-        from accounts.roles import grant_default_permissions
+        from accounts.roles import grant_admin_permissions
         from crm.customers.panels import CustomerPanel, register_customer_panel
         from crm.platform.navigation import register_nav_item
 
@@ -19,14 +19,7 @@ class SupportConfig(AppConfig):
         register_object_policy(access.ticket_message_object_policy())
         register_object_policy(access.feedback_object_policy())
 
-        grant_default_permissions(Role.ADMIN, ["support.*"])
-        working = [
-            f"support.{verb}_{model}" for model in ("ticket", "ticketmessage") for verb in ("view", "add", "change")
-        ]
-        feedback = ["support.view_feedback", "support.add_feedback"]
-        grant_default_permissions(Role.MANAGER, [*working, *feedback])
-        grant_default_permissions(Role.SUPPORT, [*working, *feedback])
-        grant_default_permissions(Role.SALES, ["support.view_ticket", "support.add_ticket", *feedback])
+        grant_admin_permissions(["support.*"])  # what Django admin checks for an admin who is not a superuser
 
         register_nav_item(label="Tickets", url_name="support-home", roles=Role.values, order=40)
         register_nav_item(label="Feedback", url_name="support-feedback-list", roles=Role.values, order=45)
