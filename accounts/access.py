@@ -174,6 +174,16 @@ def can_set_password(user: User, other: User) -> bool:
     return user.is_authenticated and user.is_active and (user.pk == other.pk or can_manage_users(user))
 
 
+def users_with_history_visible_to(user: User) -> QuerySet[User]:
+    """The users whose history (role, activity) `user` may read: admins only, each user they see."""
+    return users_visible_to(user) if can_manage_users(user) else User.objects.none()
+
+
+def teams_with_history_visible_to(user: User) -> QuerySet[Team]:
+    """The teams whose history (manager, members) `user` may read: admins only, each team they see."""
+    return teams_visible_to(user) if can_manage_users(user) else Team.objects.none()
+
+
 def can_view_team(user: User, team: Team) -> bool:
     scope = staff_scope(user)
     return user.is_admin or team.pk in scope.team_ids | scope.managed_team_ids

@@ -1,7 +1,8 @@
 """Authentication backends.
 
 RoleModelBackend: Django's model permissions, where a user's groups are derived: the
-group of their role (so role membership never needs syncing). Rows in the raw
+group of their role (so role membership never needs syncing). Only Django admin reads
+them, and only admins reach it: other roles' groups grant nothing (accounts/roles.py). Rows in the raw
 user-groups table grant nothing (Django admin no longer edits them); a team's group
 holds grants on records, read from team membership by the access policies.
 
@@ -16,11 +17,13 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.db.models import Model
 
-from .roles import role_group_name
+from .roles import ROLES_IN_DJANGO_ADMIN, role_group_name
 
 
 class RoleModelBackend(ModelBackend):
     def _get_group_permissions(self, user_obj):
+        if user_obj.role not in ROLES_IN_DJANGO_ADMIN:  # model permissions are Django admin's, and only admins reach it
+            return Permission.objects.none()
         return Permission.objects.filter(group__name=role_group_name(user_obj.role))
 
 

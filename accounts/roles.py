@@ -1,30 +1,37 @@
-"""Each role is backed by a Django group that carries the role's model permissions.
+"""Model permissions, and the one thing that reads them: Django admin.
 
-Django admin shows and edits these groups. The defaults below are put back at every
-`migrate` (admins add rights in Django admin; taking a default away is a code change).
-Other contexts add their defaults from their AppConfig.ready().
+Each role is backed by a Django group ("Role: Sales"), derived from the user's role. Only
+admins reach Django admin (User.save makes `is_staff` follow the role `admin`); a superuser
+passes every check, and an admin who is not a superuser passes Django admin's model checks
+(`has_perm("crm.view_customer")`, without a record) through the group of the role `admin`,
+which carries the permissions below, put back at every `migrate`. Other roles never reach
+Django admin, so their groups carry no model permissions (RoleModelBackend reads none for them).
+
+Nothing else reads model permissions: the portal, the API and each record in Django admin
+are decided by the policy objects in each context's access.py (PolicyBackend). Other
+contexts add the admin's permissions on their models from their AppConfig.ready().
 """
-
-from collections import defaultdict
 
 from django.contrib.auth.models import Group, Permission
 
 from .models import Role
 
 ROLE_GROUP_PREFIX = "Role: "
-_default_permissions: dict[str, set[str]] = defaultdict(set)
+# The roles whose group carries model permissions: those who reach Django admin.
+ROLES_IN_DJANGO_ADMIN = frozenset({Role.ADMIN})
+_admin_permissions: set[str] = set()
 
 
 def role_group_name(role: str) -> str:
     return f"{ROLE_GROUP_PREFIX}{Role(role).label}"
 
 
-def grant_default_permissions(role: str, permissions: list[str]) -> None:
-    """Register model permissions ("app_label.codename") that a role's group carries by default."""
-    _default_permissions[Role(role)].update(permissions)
+def grant_admin_permissions(permissions: list[str]) -> None:
+    """Register model permissions ("app_label.codename", or "app_label.*") that the admin role's group carries."""
+    _admin_permissions.update(permissions)
 
 
-grant_default_permissions(Role.ADMIN, ["accounts.*", "authtoken.*", "axes.*", "guardian.*", "auth.*"])
+grant_admin_permissions(["accounts.*", "authtoken.*", "axes.*", "guardian.*", "auth.*"])
 
 
 def _permissions_named(names: set[str]):
@@ -39,6 +46,5 @@ def _permissions_named(names: set[str]):
 def ensure_role_groups(**kwargs) -> None:
     for role in Role:
         group, _ = Group.objects.get_or_create(name=role_group_name(role))
-        wanted = _default_permissions.get(role, set())
-        if wanted:
-            group.permissions.add(*_permissions_named(wanted))
+        if role in ROLES_IN_DJANGO_ADMIN and _admin_permissions:
+            group.permissions.add(*_permissions_named(_admin_permissions))

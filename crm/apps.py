@@ -10,8 +10,7 @@ class CrmConfig(AppConfig):
 
         from accounts.access import register_scope_fact
         from accounts.backends import register_object_policy
-        from accounts.models import Role
-        from accounts.roles import grant_default_permissions
+        from accounts.roles import grant_admin_permissions
         from crm.customers import access
         from crm.customers import audit as customers_audit
         from crm.insights import home as insights
@@ -30,14 +29,6 @@ class CrmConfig(AppConfig):
         register_object_policy(access.customer_object_policy())
         register_scope_fact(access.OWNS_CUSTOMERS, access.owns_customers_fact)
         register_object_policy(access.contact_object_policy())
-        customer_records = ["customer", "contact", "activity"]
-        grant_default_permissions(Role.ADMIN, ["crm.*"])
-        grant_default_permissions(
-            Role.MANAGER, [f"crm.{verb}_{m}" for m in customer_records for verb in ("view", "add", "change", "delete")]
-        )
-        grant_default_permissions(
-            Role.SALES, [f"crm.{verb}_{m}" for m in customer_records for verb in ("view", "add", "change")]
-        )
-        grant_default_permissions(Role.SUPPORT, [f"crm.view_{m}" for m in customer_records])
+        grant_admin_permissions(["crm.*"])  # what Django admin checks for an admin who is not a superuser
         NAV.register(nav_link(label="Customers", url_name="customer-list", order=10, visible_to=access.sees_customers))
         insights.register()  # the dashboard, home pages, bulk reassignment and the access explainer

@@ -7,8 +7,7 @@ class SalesConfig(AppConfig):
 
     def ready(self):
         from accounts.backends import register_object_policy
-        from accounts.models import Role
-        from accounts.roles import grant_default_permissions
+        from accounts.roles import grant_admin_permissions
         from crm.customers.holdings import register_customer_holding
         from crm.customers.panels import CUSTOMER_PANELS
         from crm.insights.dashboard import DASHBOARD
@@ -22,10 +21,7 @@ class SalesConfig(AppConfig):
         register_object_policy(access.order_object_policy())
         register_object_policy(access.product_object_policy())
 
-        # Django admin reads model permissions (has_view_permission and the like ask has_perm without a
-        # record): an admin who is not a superuser reaches the sales pages there through this grant.
-        # Other roles never reach Django admin, and nothing else asks for a sales model permission.
-        grant_default_permissions(Role.ADMIN, ["sales.*"])
+        grant_admin_permissions(["sales.*"])  # what Django admin checks for an admin who is not a superuser
 
         # Who sees each entry is decided in sales.access.
         NAV.register(nav_link(label="Pipeline", url_name="sales-board", order=20, visible_to=access.sees_pipeline))

@@ -7,8 +7,7 @@ class SupportConfig(AppConfig):
 
     def ready(self):
         from accounts.backends import register_object_policy
-        from accounts.models import Role
-        from accounts.roles import grant_default_permissions
+        from accounts.roles import grant_admin_permissions
         from crm.customers.panels import CUSTOMER_PANELS
         from crm.platform.navigation import NAV, nav_link
         from crm.platform.slots import SlotItem
@@ -20,14 +19,7 @@ class SupportConfig(AppConfig):
         register_object_policy(access.ticket_message_object_policy())
         register_object_policy(access.feedback_object_policy())
 
-        grant_default_permissions(Role.ADMIN, ["support.*"])
-        working = [
-            f"support.{verb}_{model}" for model in ("ticket", "ticketmessage") for verb in ("view", "add", "change")
-        ]
-        feedback = ["support.view_feedback", "support.add_feedback"]
-        grant_default_permissions(Role.MANAGER, [*working, *feedback])
-        grant_default_permissions(Role.SUPPORT, [*working, *feedback])
-        grant_default_permissions(Role.SALES, ["support.view_ticket", "support.add_ticket", *feedback])
+        grant_admin_permissions(["support.*"])  # what Django admin checks for an admin who is not a superuser
 
         NAV.register(nav_link(label="Tickets", url_name="support-home", order=40, visible_to=access.sees_tickets))
         NAV.register(

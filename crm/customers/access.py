@@ -298,13 +298,31 @@ def can_revoke_share(user: User, share) -> bool:
 def can_revoke_grant(user: User, codename: str, customer: Customer) -> bool:
     """An admin-only grant (`share_customer`, or one no longer grantable) is revoked by admins only."""
     if codename not in CODENAME_OF_LEVEL.values():
-        return user.is_active and user.is_admin
+        return can_grant_on_customer(user)
     level = next(level for level, name in CODENAME_OF_LEVEL.items() if name == codename)
     return level in share_levels_grantable_by(user, customer)
 
 
+def can_grant_on_customer(user: User) -> bool:
+    """Django admin's grants on one customer (its "Object permissions" page), and revoking an
+    admin-only grant: admins only."""
+    return user.is_active and user.is_admin
+
+
 def can_create_customer(user: User) -> bool:
     return user.is_active and (user.is_admin or user.role in OWNER_ROLES)
+
+
+def can_name_customer_owner(user: User) -> bool:
+    """Naming the owner of a customer one creates: admins (who must) and managers (themselves or a
+    member of a team they manage). A salesperson owns the customers they create."""
+    return user.is_active and (user.is_admin or user.role == Role.MANAGER)
+
+
+def default_customer_owner(user: User) -> User | None:
+    """The owner of a customer `user` creates without naming one: themselves. An admin owns no
+    customers, so they name the owner (None)."""
+    return None if user.is_admin else user
 
 
 def owners_assignable_by(user: User) -> QuerySet[User]:

@@ -10,7 +10,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role, Team, User
+from accounts.models import Team, User
 from crm.customers import access, selectors, services
 from crm.customers.filters import ContactFilter, CustomerFilter
 from crm.customers.models import Contact, Customer, CustomerShare, ShareLevel
@@ -46,7 +46,7 @@ class CustomerSerializer(StrictSerializer):
         may_pick_owner = (
             access.can_reassign_customer(user, self.instance)
             if self.instance is not None
-            else user.is_admin or user.role == Role.MANAGER
+            else access.can_name_customer_owner(user)
         )
         return {"name", "email", "phone", "industry"} | ({"owner"} if may_pick_owner else set())
 

@@ -7,7 +7,7 @@ grants only to those who may share the customer (as ACCESS.md lists shares).
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from accounts.access import teams_visible_to, users_visible_to
+from accounts.access import teams_with_history_visible_to, users_with_history_visible_to
 from accounts.models import Team, TeamMembership, User
 from crm.customers import access
 from crm.customers.models import (
@@ -25,10 +25,6 @@ from crm.platform.audit.registry import (
     register_audited_record,
     register_reference,
 )
-
-
-def _admins_only(queryset_for):
-    return lambda user: queryset_for(user) if user.is_authenticated and user.is_admin else queryset_for(user).none()
 
 
 def register() -> None:
@@ -58,12 +54,12 @@ def register() -> None:
     )
     register_audited_record(
         AuditedRecord(
-            "user", User, _admins_only(users_visible_to), lambda u: reverse("admin:accounts_user_change", args=[u.pk])
+            "user", User, users_with_history_visible_to, lambda u: reverse("admin:accounts_user_change", args=[u.pk])
         )
     )
     register_audited_record(
         AuditedRecord(
-            "team", Team, _admins_only(teams_visible_to), lambda t: reverse("admin:accounts_team_change", args=[t.pk])
+            "team", Team, teams_with_history_visible_to, lambda t: reverse("admin:accounts_team_change", args=[t.pk])
         )
     )
 

@@ -12,6 +12,7 @@ from crm.customers.access import (
     CODENAME_OF_LEVEL,
     GRANTABLE_CODENAMES,
     activities_visible_to,
+    can_grant_on_customer,
     contacts_visible_to,
     customers_visible_to,
     share_levels_grantable_by,
@@ -106,7 +107,7 @@ def _grant_row(user: User, levels: list[str], grant, holder_type: str) -> Custom
     granted_by = share.shared_by if share is not None else grant.granted_by
     level = LEVEL_OF_CODENAME.get(codename)
     # as can_revoke_share and can_revoke_grant decide, with the levels `user` may give read once
-    revocable = (share.level if share is not None else level) in levels if level else user.is_admin
+    revocable = (share.level if share is not None else level) in levels if level else can_grant_on_customer(user)
     return CustomerGrant(
         id=f"{holder_type}-{grant.pk}",
         holder_type=holder_type,

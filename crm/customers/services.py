@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError, Q
 from django.utils import timezone
 
-from accounts.models import Role, Team, User
+from accounts.models import Team, User
 from crm.customers import access
 from crm.customers.holdings import reassign_owned_on, records_owned_on
 from crm.customers.models import (
@@ -55,10 +55,10 @@ def new_customer(
     """
     if not access.can_create_customer(acting_user):
         raise PermissionDenied("Your role may not create customers.")
-    if owner is None and acting_user.is_admin:
+    owner = owner or access.default_customer_owner(acting_user)
+    if owner is None:
         raise ValidationError({"owner": ["Name the owner: a sales user or a manager."]})
-    owner = owner or acting_user
-    if owner.pk != acting_user.pk and not acting_user.is_admin and acting_user.role == Role.SALES:
+    if owner.pk != acting_user.pk and not access.can_name_customer_owner(acting_user):
         raise PermissionDenied("A salesperson owns the customers they create; only a manager may name another owner.")
     _check_owner(acting_user=acting_user, owner=owner, assignable_owner_ids=assignable_owner_ids)
     customer = Customer(name=name, owner=owner, **_only(fields, CUSTOMER_FIELDS))
@@ -257,7 +257,7 @@ def customer_grant(
 ):
     """An admin's grant on one customer (Django admin). View and change grants are shares (listed and
     revocable where shares are); `share_customer` is an admin-only grant. Nothing else is grantable."""
-    if not acting_user.is_admin:
+    if not access.can_grant_on_customer(acting_user):
         raise PermissionDenied("Only an admin may grant permissions on a customer here.")
     level = next((level for level, name in SHARE_CODENAME.items() if name == codename), None)
     if level is not None:
@@ -288,7 +288,7 @@ def customer_admin_set_grants(
 ) -> None:
     """Django admin's object-permission page for one user or team: a share at `level` (None: no share)
     and the admin-only `share_customer` grant, or not. What the page does not offer stays as it is."""
-    if not acting_user.is_admin:
+    if not access.can_grant_on_customer(acting_user):
         raise PermissionDenied("Only an admin may grant permissions on a customer here.")
     share = CustomerShare.objects.filter(customer=customer, user=user, team=team).first()
     if level is None and share is not None:

@@ -77,7 +77,8 @@ def customer_create(request):
     if not access.can_create_customer(request.user):
         raise PermissionDenied("Your role may not create customers.")
     owner_choices = access.owners_assignable_by(request.user)
-    may_pick_owner = request.user.is_admin or owner_choices.count() > 1
+    # An admin must name the owner; others pick one only when there is a choice.
+    may_pick_owner = access.default_customer_owner(request.user) is None or owner_choices.count() > 1
     form = CustomerForm(request.POST or None, owner_choices=owner_choices if may_pick_owner else None)
     if request.method == "POST" and form.is_valid():
         try:

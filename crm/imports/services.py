@@ -25,8 +25,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from crm.customers import access
 from crm.customers.models import Contact, Customer
+from crm.imports import access
 from crm.imports.models import IN_FLIGHT, ImportJob, ImportKind, ImportRowError, ImportState
 from crm.imports.rows import COLUMNS, ImportFileError, Row, check_rows, iter_rows
 from crm.imports.uploads import too_large_message
@@ -49,11 +49,6 @@ class ImportInFlight(ValueError):
 
 def batch_size() -> int:
     return settings.CRM_IMPORT_BATCH_SIZE
-
-
-def can_import(user: User) -> bool:
-    """Users who may create customers import them, and contacts of the customers they may change."""
-    return access.can_create_customer(user)
 
 
 def read_upload(upload: File) -> str:
@@ -86,7 +81,7 @@ def import_upload(*, acting_user: User, kind: str, file_name: str, upload: File,
     Refused whole (ImportFileError) if the file is too large, not UTF-8 text, or its header is
     wrong; refused (ImportInFlight) if the user already has a dry run or an import under way.
     """
-    if not can_import(acting_user):
+    if not access.can_import(acting_user):
         raise PermissionDenied("Your role may not import customers.")
     if kind not in ImportKind.values:
         raise ImportFileError(f"Choose what the file holds: {', '.join(ImportKind.values)}.")
@@ -247,7 +242,7 @@ def import_start(*, acting_user: User, job: ImportJob) -> ImportJob:
     from crm.imports import tasks
 
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.created_by_id != acting_user.pk:
+    if not access.can_run_import(acting_user, job):
         raise PermissionDenied("Only the user who uploaded the file runs its import.")
     if not may_start(job):
         return job

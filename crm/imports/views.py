@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from crm.imports import services, uploads
+from crm.imports import access, services, uploads
 from crm.imports.forms import ImportUploadForm
 from crm.imports.models import ImportJob
 from crm.imports.rows import COLUMNS, ImportFileError
@@ -25,14 +25,14 @@ ERRORS_SHOWN = 100
 
 
 def own_job(request, job_id) -> ImportJob:
-    job = ImportJob.objects.filter(pk=job_id, created_by=request.user).first()
+    job = access.import_jobs_visible_to(request.user).filter(pk=job_id).first()
     if job is None:
         raise Http404("No such import.")
     return job
 
 
 def require_importer(request) -> None:
-    if not services.can_import(request.user):
+    if not access.can_import(request.user):
         raise PermissionDenied("Your role may not import customers.")
 
 
@@ -76,7 +76,7 @@ def _upload_page(request, form, *, error: str | None = None, status: int = 200):
         "form": form,
         "columns": COLUMNS,
         "max_megabytes": uploads.max_bytes() // (1024 * 1024),
-        "jobs": ImportJob.objects.filter(created_by=request.user).order_by("-created_at", "-id")[:RECENT_JOBS],
+        "jobs": access.import_jobs_visible_to(request.user).order_by("-created_at", "-id")[:RECENT_JOBS],
     }
     return render(request, "crm/import_new.html", context, status=status)
 

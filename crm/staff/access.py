@@ -1,4 +1,9 @@
-"""Access to staff oversight: team work, the dashboard, the access explainer, the admin's overview."""
+"""Access for team oversight (docs/ACCESS.md, "Managers' tools"): moving a member's work,
+the dashboard and its work tables, and the access explainer. Managers oversee the teams they
+manage; admins oversee every team.
+"""
+
+from django.db.models import Q
 
 from accounts.models import Role, Team, User
 
@@ -16,6 +21,11 @@ def can_view_dashboard(user: User) -> bool:
 def can_explain_access(user: User) -> bool:
     """The access explainer ("Who can see this?"): managers and admins, on records they may view themselves."""
     return can_view_dashboard(user)
+
+
+def led_teams_condition(user: User, *, team_field: str = "team") -> Q:
+    """Rows of the teams `user` oversees (work tables, reassignment): those they manage; an admin, every team."""
+    return Q() if user.is_admin else Q(**{f"{team_field}__manager_id": user.pk})
 
 
 def sees_team_work(user: User) -> bool:

@@ -33,6 +33,9 @@ from crm.staff import access
 # user, a user in no team, an id that names nobody, a value that is no id. Nothing tells them apart.
 NOT_A_MEMBER = "Not a member of this team."
 
+# A member as the caller names them: the user, their id as a client sent it, or None (a value that is no id).
+NamedMember = User | int | None
+
 
 @dataclass(frozen=True)
 class Pending:
@@ -85,8 +88,8 @@ def team_reassign(
     *,
     acting_user: User,
     team: Team,
-    from_user: User,
-    to_user: User,
+    from_user: NamedMember,
+    to_user: NamedMember,
     kinds: Iterable[str] | None = None,
     include_closed: bool = False,
 ) -> dict[str, int]:
@@ -96,7 +99,9 @@ def team_reassign(
     `include_closed`. Only a manager of the team or an admin may; both users must be
     members of the team, and `to_user` active.
     """
-    movers = _checked_movers(acting_user=acting_user, team=team, from_user=from_user, to_user=to_user, kinds=kinds)
+    from_user, to_user, movers = _checked(
+        acting_user=acting_user, team=team, from_user=from_user, to_user=to_user, kinds=kinds
+    )
     now = timezone.now()
     return {
         mover.kind: mover.move(
@@ -115,8 +120,8 @@ def team_reassign_preview(
     *,
     acting_user: User,
     team: Team,
-    from_user: User,
-    to_user: User,
+    from_user: NamedMember,
+    to_user: NamedMember,
     kinds: Iterable[str] | None = None,
     include_closed: bool = False,
 ) -> list[tuple[Pending, bool]]:
@@ -125,7 +130,9 @@ def team_reassign_preview(
     Checked exactly like the move itself, so a preview that answers will move what it said
     (unless the records change in between).
     """
-    movers = _checked_movers(acting_user=acting_user, team=team, from_user=from_user, to_user=to_user, kinds=kinds)
+    from_user, _to_user, movers = _checked(
+        acting_user=acting_user, team=team, from_user=from_user, to_user=to_user, kinds=kinds
+    )
     return [
         (pending, include_closed or not pending.closed)
         for mover in movers
@@ -134,12 +141,14 @@ def team_reassign_preview(
     ]
 
 
-def _checked_movers(*, acting_user: User, team: Team, from_user: User, to_user: User, kinds) -> list[Mover]:
+def _checked(
+    *, acting_user: User, team: Team, from_user: NamedMember, to_user: NamedMember, kinds
+) -> tuple[User, User, list[Mover]]:
+    """Who acts, the two members (read once, as they are now) and the movers; refuses any of them."""
     if not access.can_reassign_team_work(acting_user, team):
         raise PermissionDenied("Only the team's manager or an admin may move its members' work.")
-    movers = _chosen_movers(team, kinds)
-    _check_members(team=team, from_user=from_user, to_user=to_user)
-    return movers
+    from_member, to_member = _members_named(team=team, from_user=from_user, to_user=to_user)
+    return from_member, to_member, _chosen_movers(team, kinds)
 
 
 def _chosen_movers(team: Team, kinds: Iterable[str] | None) -> list[Mover]:
@@ -158,23 +167,26 @@ def _chosen_movers(team: Team, kinds: Iterable[str] | None) -> list[Mover]:
     return [mover for mover in available if mover.kind in kinds]
 
 
-def team_member(team: Team, user_id: int | None) -> User | None:
-    """The member of `team` with this id, or None (for any id that names no member)."""
-    if user_id is None:
-        return None
-    return User.objects.filter(pk=user_id, team_membership__team=team).first()
-
-
-def _check_members(*, team: Team, from_user: User, to_user: User) -> None:
-    member_ids = set(team.memberships.values_list("user_id", flat=True))
+def _members_named(*, team: Team, from_user: NamedMember, to_user: NamedMember) -> tuple[User, User]:
+    """The two members of `team`, in one read of its membership; any value that names no member
+    (another team's user, a user in no team, an id that names nobody) gets NOT_A_MEMBER."""
+    from_id, to_id = _id_of(from_user), _id_of(to_user)
+    wanted = {user_id for user_id in (from_id, to_id) if user_id is not None}
+    members = {member.pk: member for member in User.objects.filter(pk__in=wanted, team_membership__team=team)}
+    from_member, to_member = members.get(from_id), members.get(to_id)
     errors = {}
-    if from_user.pk not in member_ids:
+    if from_member is None:
         errors["from_user"] = [NOT_A_MEMBER]
-    if to_user.pk not in member_ids:
+    if to_member is None:
         errors["to_user"] = [NOT_A_MEMBER]
-    elif not to_user.is_active:
+    elif not to_member.is_active:
         errors["to_user"] = ["This user is not active."]
-    elif to_user.pk == from_user.pk:
+    elif to_member.pk == from_id:
         errors["to_user"] = ["Choose another member than the one whose work moves."]
     if errors:
         raise ValidationError(errors)
+    return from_member, to_member
+
+
+def _id_of(member: NamedMember) -> int | None:
+    return member.pk if isinstance(member, User) else member

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from accounts.models import TeamMembership, User
 from crm.platform.periods import Period
+from crm.staff import access
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,7 @@ def memberships_led_by(user: User, *, team_ids=None):
     memberships = TeamMembership.objects.select_related("user", "team").order_by(
         "team__name", "user__username", "user_id"
     )
-    if not user.is_admin:
-        memberships = memberships.filter(team__manager_id=user.pk)
+    memberships = memberships.filter(access.led_teams_condition(user))
     if team_ids is not None:
         memberships = memberships.filter(team_id__in=team_ids)
     return memberships

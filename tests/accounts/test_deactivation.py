@@ -255,3 +255,27 @@ def test_a_weak_password_set_by_an_admin_is_400_and_changes_nothing(org, admin, 
     assert sales_rep.check_password(PASSWORD)
     assert token.get("/api/v1/me/").status_code == 200
     assert session.get("/").status_code == 200
+
+
+class TestSavingAUserRevokesNothing:
+    """Only the services revoke (user_set_active, user_set_password): a plain save of the user,
+    even of its role or name, leaves their token and session working."""
+
+    @pytest.mark.parametrize("change", ["first_name", "role", "time_zone"])
+    def test_a_save(self, org, sales_rep, change):
+        token, session = signed_in(sales_rep)
+        setattr(sales_rep, change, {"first_name": "Renamed", "role": "manager", "time_zone": "Europe/Berlin"}[change])
+        sales_rep.save()
+        assert Token.objects.filter(user=sales_rep).exists()
+        assert token.get("/api/v1/me/").status_code == 200
+        assert session.get("/").status_code == 200
+
+    def test_an_admin_changing_a_name_in_django_admin(self, org, admin, sales_rep):
+        token, session = signed_in(sales_rep)
+        form = admin_change_form(sales_rep, is_active=True)
+        response = admin_client(admin).post(f"/admin/accounts/user/{sales_rep.pk}/change/", form | {"first_name": "X"})
+        assert response.status_code == 302
+        sales_rep.refresh_from_db()
+        assert sales_rep.first_name == "X"
+        assert token.get("/api/v1/me/").status_code == 200
+        assert session.get("/").status_code == 200

@@ -1,8 +1,9 @@
 """ACCESS.md's invariants on users and teams, enforced by the services with clear errors."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 
 from accounts import services
 from accounts.models import Role, Team, TeamKind
@@ -73,18 +74,51 @@ def test_only_admins_reach_django_admin(db):
 @pytest.mark.parametrize(
     ("role", "perm", "expected"),
     [
-        (Role.SALES, "crm.add_customer", True),
-        (Role.SALES, "crm.delete_customer", False),
-        (Role.SUPPORT, "crm.view_customer", True),
-        (Role.SUPPORT, "crm.add_customer", False),
-        (Role.MANAGER, "crm.delete_customer", True),
+        (Role.ADMIN, "crm.change_customer", True),
         (Role.ADMIN, "accounts.change_team", True),
+        (Role.ADMIN, "sales.view_order", True),
+        (Role.ADMIN, "support.delete_ticket", True),
+        # Model permissions are Django admin's, and only admins reach it: other roles hold none.
+        (Role.MANAGER, "crm.delete_customer", False),
+        (Role.SALES, "crm.add_customer", False),
+        (Role.SUPPORT, "crm.view_customer", False),
     ],
 )
-def test_each_role_group_carries_its_model_permissions(db, role, perm, expected):
+def test_only_the_admin_role_group_carries_model_permissions(db, role, perm, expected):
     user = UserFactory(role=role)
     assert Group.objects.filter(name=role_group_name(role)).exists()
     assert user.has_perm(perm) is expected
+
+
+def test_a_permission_left_on_another_role_group_grants_nothing(db):
+    Group.objects.get(name=role_group_name(Role.SALES)).permissions.add(
+        Permission.objects.get(content_type__app_label="crm", codename="add_customer")
+    )
+    assert not UserFactory(role=Role.SALES).has_perm("crm.add_customer")
+
+
+DJANGO_ADMIN_PAGES = ["/admin/crm/customer/", "/admin/accounts/user/", "/admin/accounts/team/", "/admin/sales/order/"]
+
+
+@pytest.mark.parametrize("page", DJANGO_ADMIN_PAGES)
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("admin", 200), ("admin_not_superuser", 200), ("sales_manager", 302), ("sales_rep", 302), ("support_rep", 302)],
+)
+def test_django_admin_reads_the_admin_role_group(db, request, page, persona, status):
+    """Django admin is the one reader of model permissions: an admin who is not a superuser passes its
+    checks through the admin role's group; every other role is sent to its log-in page."""
+    if persona == "admin_not_superuser":
+        user = UserFactory(username="plain_admin", role=Role.ADMIN)
+        assert not user.is_superuser
+    else:
+        user = request.getfixturevalue(persona)
+    client = Client()
+    client.force_login(user, backend="accounts.backends.RoleModelBackend")
+    response = client.get(page)
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"].startswith("/admin/login/")
 
 
 def test_team_update_replaces_members(admin, sales_team, sales_rep, teammate, outsider):
