@@ -20,17 +20,12 @@ class SupportConfig(AppConfig):
         register_object_policy(access.ticket_message_object_policy())
         register_object_policy(access.feedback_object_policy())
 
-        grant_default_permissions(Role.ADMIN, ["support.*"])
-        working = [
-            f"support.{verb}_{model}" for model in ("ticket", "ticketmessage") for verb in ("view", "add", "change")
-        ]
-        feedback = ["support.view_feedback", "support.add_feedback"]
-        grant_default_permissions(Role.MANAGER, [*working, *feedback])
-        grant_default_permissions(Role.SUPPORT, [*working, *feedback])
-        grant_default_permissions(Role.SALES, ["support.view_ticket", "support.add_ticket", *feedback])
+        grant_default_permissions(Role.ADMIN, ["support.*"])  # Django admin asks model permissions
 
-        register_nav_item(label="Tickets", url_name="support-home", roles=Role.values, order=40)
-        register_nav_item(label="Feedback", url_name="support-feedback-list", roles=Role.values, order=45)
+        register_nav_item(label="Tickets", url_name="support-home", roles=access.uses_ticket_pages.roles, order=40)
+        register_nav_item(
+            label="Feedback", url_name="support-feedback-list", roles=access.uses_feedback_pages.roles, order=45
+        )
         register_customer_panel(
             CustomerPanel(
                 key="tickets",
@@ -48,11 +43,11 @@ class SupportConfig(AppConfig):
         from crm.home_sections import register_home_section
         from crm.reassignment import register_reassignment_mover
 
-        from . import insights
+        from . import dashboard, explainer, home, reassignment
 
-        register_dashboard_section(insights.tickets_section())
-        register_team_columns(insights.ticket_team_columns())
-        for section in insights.HOME_SECTIONS:
+        register_dashboard_section(dashboard.tickets_section())
+        register_team_columns(dashboard.ticket_team_columns())
+        for section in home.HOME_SECTIONS:
             register_home_section(section)
-        register_reassignment_mover(insights.tickets_mover())
-        register_explainable_kind(insights.explainable_tickets())
+        register_reassignment_mover(reassignment.tickets_mover())
+        register_explainable_kind(explainer.explainable_tickets())

@@ -1,19 +1,16 @@
-"""What support adds to crm's dashboard, home pages, bulk reassignment and access explainer
-(registered from SupportConfig.ready()).
+"""What support adds to crm's manager dashboard: the tickets and satisfaction section (figures
+and charts) and the support teams' columns (registered from SupportConfig.ready()).
 
 Every figure starts from the support policy (tickets_visible_to, feedback_visible_to)
 and links to the list that shows its rows with the same filter (support.filters).
 """
 
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from django.db.models import Count, DateField, DurationField, ExpressionWrapper, F, Q, Sum, Window
 from django.db.models.functions import RowNumber, TruncMonth
-from django.urls import reverse
 
-from accounts.models import Role, Team, TeamKind, User
-from crm.audit.bulk import reassign_and_record
+from accounts.models import TeamKind, User
 from crm.dashboard import (
     Bar,
     Cell,
@@ -27,26 +24,14 @@ from crm.dashboard import (
     start_of,
 )
 from crm.dates import day_text, month_text
-from crm.explainer import ExplainableKind
-from crm.home_sections import HomeSection
-from crm.reassignment import Mover, Pending
 
-from . import access, selectors
-from .filters import breached_on_or_after
-from .models import UNRESOLVED_STATUSES, Ticket, TicketKind, TicketPriority, TicketStatus
+from . import access
+from .filters import breached_on_or_after, feedback_list_url, ticket_list_url
+from .models import UNRESOLVED_STATUSES, TicketPriority, TicketStatus
 
 FIRST_RESPONSE_DAYS = 30
 CSAT_MONTHS = 6
-HOME_ROWS = 10
 PRIORITIES_MOST_URGENT_FIRST = (TicketPriority.URGENT, TicketPriority.HIGH, TicketPriority.NORMAL, TicketPriority.LOW)
-
-
-def tickets_url(**params) -> str:
-    return f"{reverse('support-queue', args=['all'])}?{urlencode(params, doseq=True)}"
-
-
-def feedback_url(**params) -> str:
-    return f"{reverse('support-feedback-list')}?{urlencode(params, doseq=True)}"
 
 
 def duration_text(duration: timedelta | None) -> str:
@@ -59,9 +44,6 @@ def duration_text(duration: timedelta | None) -> str:
 
 def rating_text(total, count) -> str:
     return f"{total / count:.2f}" if count else "—"
-
-
-# The dashboard
 
 
 def tickets_section() -> DashboardSection:
@@ -85,27 +67,27 @@ def ticket_figures(*, user: User, period: Period) -> SectionFigures:
             "open-tickets",
             "Open tickets",
             str(sum(row["count"] for row in open_rows)),
-            tickets_url(unresolved="true"),
+            ticket_list_url(unresolved="true"),
         ),
         Figure(
             "breaches-week",
             "SLA breaches this week",
             str(breaches),
-            tickets_url(breached_after=period.week_start.isoformat()),
+            ticket_list_url(breached_after=period.week_start.isoformat()),
             note=f"tickets with a clock overdue since {day_text(period.week_start)}",
         ),
         Figure(
             "median-first-response",
             "Median first response",
             duration_text(median),
-            tickets_url(created_at_after=responded_since.isoformat(), responded="true"),
+            ticket_list_url(created_at_after=responded_since.isoformat(), responded="true"),
             note=f"tickets opened in the last {FIRST_RESPONSE_DAYS} days",
         ),
         Figure(
             "csat",
             "CSAT average",
             rating_text(csat_total, csat_count),
-            feedback_url(created_at_after=csat_since.isoformat()),
+            feedback_list_url(created_at_after=csat_since.isoformat()),
             note=f"{csat_count} rating{'s' if csat_count != 1 else ''} (1–5) in {CSAT_MONTHS} months",
         ),
     ]
@@ -124,7 +106,7 @@ def _open_by_priority(open_rows: list[dict]) -> Chart:
         value_label="Tickets",
         whole_numbers=True,
         bars=[
-            Bar(TicketPriority(p).label, counts[p], str(counts[p]), tickets_url(priority=p, unresolved="true"))
+            Bar(TicketPriority(p).label, counts[p], str(counts[p]), ticket_list_url(priority=p, unresolved="true"))
             for p in PRIORITIES_MOST_URGENT_FIRST
         ],
     )
@@ -141,7 +123,7 @@ def _open_by_status(open_rows: list[dict]) -> Chart:
         value_label="Tickets",
         whole_numbers=True,
         bars=[
-            Bar(TicketStatus(s).label.split(" (")[0], counts[s], str(counts[s]), tickets_url(status=s))
+            Bar(TicketStatus(s).label.split(" (")[0], counts[s], str(counts[s]), ticket_list_url(status=s))
             for s in UNRESOLVED_STATUSES
         ],
     )
@@ -218,7 +200,7 @@ def csat_by_month(*, user: User, period: Period) -> tuple[Chart, int, int]:
     for month in months:
         row = by_month.get(month, {"count": 0, "total": 0})
         average = row["total"] / row["count"] if row["count"] else 0
-        url = feedback_url(created_at_after=month.isoformat(), created_at_before=month_end(month).isoformat())
+        url = feedback_list_url(created_at_after=month.isoformat(), created_at_before=month_end(month).isoformat())
         bars.append(Bar(month_text(month), average, rating_text(row["total"], row["count"]), url))
     chart = Chart(
         key="csat-by-month",
@@ -251,150 +233,12 @@ def tickets_by_assignee(*, user: User, member_ids: list[int], period: Period) ->
     return {
         member_id: {
             "open_tickets": Cell(
-                str(open_counts.get(member_id, 0)), tickets_url(assignee=member_id, unresolved="true")
+                str(open_counts.get(member_id, 0)), ticket_list_url(assignee=member_id, unresolved="true")
             ),
             "breaches": Cell(
                 str(breaches.get(member_id, 0)),
-                tickets_url(assignee=member_id, breached_after=week_start.isoformat()),
+                ticket_list_url(assignee=member_id, breached_after=week_start.isoformat()),
             ),
         }
         for member_id in member_ids
     }
-
-
-# Home sections
-
-
-def customers_complaints_context(*, user: User, period: Period) -> dict:
-    """A salesperson's customers' open complaints (they follow those tickets read-only)."""
-    complaints = list(
-        selectors.ticket_list(user=user)
-        .filter(customer__owner=user, kind=TicketKind.COMPLAINT, status__in=UNRESOLVED_STATUSES)
-        .order_by("sla_due_at", "id")[: HOME_ROWS + 1]
-    )
-    return {
-        "tickets": complaints[:HOME_ROWS],
-        "more": len(complaints) > HOME_ROWS,
-        "url": tickets_url(customer_owner=user.pk, kind=TicketKind.COMPLAINT, unresolved="true"),
-    }
-
-
-def _queue_context(user: User, period: Period, queue_key: str) -> dict:
-    queue = selectors.QUEUES_BY_KEY[queue_key]
-    tickets = list(
-        selectors.queue_tickets(user=user, queue=queue, now=period.now).order_by("sla_due_at", "id")[: HOME_ROWS + 1]
-    )
-    return {
-        "tickets": tickets[:HOME_ROWS],
-        "more": len(tickets) > HOME_ROWS,
-        "url": reverse("support-queue", args=[queue_key]),
-    }
-
-
-def my_queue_context(*, user: User, period: Period) -> dict:
-    return _queue_context(user, period, "mine")
-
-
-def breaching_soon_context(*, user: User, period: Period) -> dict:
-    return _queue_context(user, period, "breaching")
-
-
-def my_csat_context(*, user: User, period: Period) -> dict:
-    """The ratings given about the tickets assigned to the user."""
-    summary = selectors.feedback_summary(access.feedback_visible_to(user).filter(ticket__assignee=user))
-    return {
-        "average": f"{summary['average']:.2f}" if summary["average"] is not None else "—",
-        "count": summary["count"],
-        "url": feedback_url(ticket_assignee=user.pk),
-    }
-
-
-HOME_SECTIONS = (
-    HomeSection(
-        key="customers-complaints",
-        title="My customers' open complaints",
-        order=30,
-        roles={Role.SALES},
-        template="support/home/complaints.html",
-        context=customers_complaints_context,
-    ),
-    HomeSection(
-        key="my-queue",
-        title="My queue",
-        order=10,
-        roles={Role.SUPPORT},
-        template="support/home/queue.html",
-        context=my_queue_context,
-    ),
-    HomeSection(
-        key="breaching-soon",
-        title="Breaching soon (overdue or due within the hour)",
-        order=20,
-        roles={Role.SUPPORT},
-        template="support/home/queue.html",
-        context=breaching_soon_context,
-    ),
-    HomeSection(
-        key="my-csat",
-        title="My CSAT",
-        order=30,
-        roles={Role.SUPPORT},
-        template="support/home/csat.html",
-        context=my_csat_context,
-    ),
-)
-
-
-# Bulk reassignment
-
-
-def _tickets_moving(team: Team, from_user: User):
-    return Ticket.objects.filter(team=team, assignee=from_user, status__in=UNRESOLVED_STATUSES)
-
-
-def count_tickets(*, team: Team, from_user: User) -> list[Pending]:
-    return [Pending("tickets", "open tickets", _tickets_moving(team, from_user).count(), one="open ticket")]
-
-
-def move_tickets(
-    *, acting_user: User, team: Team, from_user: User, to_user: User, now, include_closed: bool = False
-) -> int:
-    """The team's unresolved tickets assigned to `from_user` go to `to_user`; finished ones keep who worked them
-    (always: `include_closed` is about deals)."""
-    return reassign_and_record(
-        _tickets_moving(team, from_user),
-        field="assignee",
-        to=to_user,
-        version=F("version") + 1,
-        updated_at=now,
-    )
-
-
-def tickets_mover() -> Mover:
-    return Mover(
-        kind="tickets",
-        label="Open tickets assigned to them",
-        one="ticket",
-        team_kind=TeamKind.SUPPORT,
-        order=30,
-        move=move_tickets,
-        count=count_tickets,
-    )
-
-
-# The access explainer
-
-
-def explainable_tickets() -> ExplainableKind:
-    return ExplainableKind(
-        name="ticket",
-        collection="tickets",
-        label="Ticket",
-        model=Ticket,
-        actions=access.TicketAction.choices,
-        rules=access.TICKET_RULES,
-        visible_to=access.tickets_visible_to,
-        related=("customer", "team"),
-        reasons_by_user=access.ticket_access_reasons_by_user,
-        url_name="support-ticket-detail",
-    )
