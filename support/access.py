@@ -13,6 +13,10 @@ Feedback. Anyone who can view its ticket views it; feedback without a ticket is
 viewed by anyone who can view its customer. Staff who can view a customer record
 feedback for it; only admins change or delete feedback.
 
+It also holds support's other access decisions, each once: who works which queue, who
+sets an assignee (and whom), where a new ticket lands, and which roles have support's
+pages and home sections (predicates, with the role lists today's registries take).
+
 Each rule answers `filter(scope, action)` (an indexed filter for lists, searches and
 counts) and `reasons(scope, record, grants)` (why it holds for one record), in the
 shape of accounts.policy.
@@ -23,7 +27,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Q, QuerySet
 
-from accounts.access import prime_staff_scopes, staff_scope
+from accounts.access import StaffScope, prime_staff_scopes, staff_scope
 from accounts.backends import ObjectPolicy
 from accounts.models import Role, Team, TeamKind, User
 from accounts.policy import AdminRule, Reason, actions_of, reasons_for, related_rows_condition, rows_allowed
@@ -118,33 +122,34 @@ QUEUE_RULES = (AdminRule(ALL_TICKET_ACTIONS), QueueMemberRule(), QueueManagerRul
 TICKET_RULES = (*QUEUE_RULES, CustomerOwnerRule(), ManagerOfCustomerOwnerRule())
 
 
-def _is_staff(user: User) -> bool:
+def _is_active_user(user: User) -> bool:
+    """Signed in and active (not `User.is_staff`, which means an admin who reaches Django admin)."""
     return user.is_authenticated and user.is_active
 
 
 def sees_tickets(user: User) -> bool:
     """The ticket pages are there for every member of staff (each sees the tickets they may view)."""
-    return _is_staff(user)
+    return _is_active_user(user)
 
 
 def sees_feedback(user: User) -> bool:
     """The feedback list is there for every member of staff (each sees the feedback they may view)."""
-    return _is_staff(user)
+    return _is_active_user(user)
 
 
-def works_ticket_queue(user: User) -> bool:
+def has_own_queue(user: User) -> bool:
     """Support users land on their queue, what breaches soon and their ratings (the home page)."""
-    return _is_staff(user) and user.role == Role.SUPPORT
+    return _is_active_user(user) and user.role == Role.SUPPORT
 
 
-def follows_customers_tickets(user: User) -> bool:
+def follows_own_customers_complaints(user: User) -> bool:
     """Salespeople see their customers' open complaints on their home page."""
-    return _is_staff(user) and user.role == Role.SALES
+    return _is_active_user(user) and user.role == Role.SALES
 
 
 def tickets_for(user: User, action: str) -> QuerySet[Ticket]:
     """The tickets on which `user` may do `action`, as one indexed filter."""
-    if not _is_staff(user):
+    if not _is_active_user(user):
         return Ticket.objects.none()
     return rows_allowed(TICKET_RULES, Ticket.objects.all(), staff_scope(user), action)
 
@@ -156,7 +161,7 @@ def tickets_visible_to(user: User) -> QuerySet[Ticket]:
 def tickets_of_customer_visible_to(user: User, customer: Customer) -> QuerySet[Ticket]:
     """The tickets of `customer` that `user` may view (the customer page): the same rules, with the
     owner rules decided on the customer at hand, so no probe or subquery is needed for them."""
-    if not _is_staff(user):
+    if not _is_active_user(user):
         return Ticket.objects.none()
     scope = staff_scope(user)
     tickets = Ticket.objects.filter(customer=customer)
@@ -167,7 +172,7 @@ def tickets_of_customer_visible_to(user: User, customer: Customer) -> QuerySet[T
 
 def ticket_access_reasons(user: User, ticket: Ticket) -> list[Reason]:
     """Every reason that lets `user` act on `ticket` (empty: the ticket does not exist for them)."""
-    if not _is_staff(user):
+    if not _is_active_user(user):
         return []
     return reasons_for(TICKET_RULES, staff_scope(user), ticket, [])
 
@@ -215,16 +220,64 @@ def can_claim_ticket(user: User, ticket: Ticket) -> bool:
 
 
 def can_work_queue_of(user: User, team: Team) -> bool:
-    """Whether `user` may change the tickets in `team`'s queue (a ticket's rights, before it exists)."""
-    if not _is_staff(user):
+    """Whether `user` may change the tickets in `team`'s queue (a ticket's rights, before it exists):
+    its members, its manager, admins."""
+    if not _is_active_user(user):
         return False
     scope = staff_scope(user)
     return scope.is_admin or team.pk in scope.support_team_ids
 
 
+def works_queues(user: User) -> bool:
+    """Admins and the members and managers of support teams work ticket queues; everyone else
+    follows the tickets they may view."""
+    if not _is_active_user(user):
+        return False
+    scope = staff_scope(user)
+    return scope.is_admin or bool(scope.support_team_ids)
+
+
+def worked_queues_condition(scope: StaffScope) -> Q:
+    """The tickets in the queues the user works (a support user's or manager's own teams; every queue
+    for an admin), as a condition on the tickets they may view."""
+    return Q() if scope.is_admin else Q(team_id__in=scope.support_team_ids)
+
+
+# Assigning. ACCESS.md: changing a ticket's assignee is for the members of Q (and, by the
+# hierarchy, its manager and admins), and the assignee is a member of Q. The same rule holds
+# when a ticket is opened with an assignee: a salesperson, or a manager of other teams, opens it
+# without one, and the queue's members take it from there.
+
+
+def can_assign_tickets_of(user: User, team: Team) -> bool:
+    """Whether `user` may set the assignee of a ticket in `team`'s queue: those who work it."""
+    return can_work_queue_of(user, team)
+
+
+def can_assign_tickets(user: User) -> bool:
+    """Whether `user` may set assignees in some queue (the API offers them `assignee` on a new ticket;
+    `can_assign_tickets_of` then decides for the queue the ticket lands in)."""
+    return works_queues(user)
+
+
+def support_users() -> QuerySet[User]:
+    """The users who may be an assignee at all (in the queue of a team they are a member of): active support users."""
+    return User.objects.filter(is_active=True, role=Role.SUPPORT)
+
+
+def assignable_users(team: Team) -> QuerySet[User]:
+    """Who may be a ticket's assignee in `team`'s queue: its active members."""
+    return support_users().filter(team_membership__team=team)
+
+
+def assignees_for(user: User, team: Team) -> QuerySet[User]:
+    """Whom `user` may name as the assignee of a ticket in `team`'s queue (nobody if they may not assign there)."""
+    return assignable_users(team) if can_assign_tickets_of(user, team) else User.objects.none()
+
+
 def can_create_ticket(user: User) -> bool:
     """Support users in a team, sales users, managers and admins open tickets."""
-    if not _is_staff(user):
+    if not _is_active_user(user):
         return False
     if user.role == Role.SUPPORT:
         return own_support_team_id(user) is not None
@@ -239,29 +292,34 @@ def own_support_team_id(user: User) -> int | None:
     return next(iter(scope.team_ids & scope.support_team_ids), None)
 
 
-def may_choose_team_for_new_ticket(user: User) -> bool:
-    return user.role != Role.SUPPORT
+@dataclass(frozen=True)
+class NewTicketQueue:
+    """Where a user's new ticket lands.
+
+    `team_id`: the queue it lands in when they name none (None: they must name one).
+    `choosable`: whether they may name any support team; a support user's tickets always land in
+    their own team's queue (they transfer them from there).
+    """
+
+    team_id: int | None
+    choosable: bool
 
 
-def default_team_id_for_new_ticket(user: User) -> int | None:
-    """A support user's own team; a manager of exactly one support team, that team; otherwise none."""
+def new_ticket_queue(user: User) -> NewTicketQueue:
+    """A support user: their own team, fixed. A manager of exactly one support team: that team, unless
+    they name another. Everyone else names the team (ACCESS.md: "sales ... naming Q")."""
     if user.role == Role.SUPPORT:
-        return own_support_team_id(user)
+        return NewTicketQueue(team_id=own_support_team_id(user), choosable=False)
     if user.role == Role.MANAGER:
         scope = staff_scope(user)
         managed = scope.managed_team_ids & scope.support_team_ids
-        return next(iter(managed)) if len(managed) == 1 else None
-    return None
+        return NewTicketQueue(team_id=next(iter(managed)) if len(managed) == 1 else None, choosable=True)
+    return NewTicketQueue(team_id=None, choosable=True)
 
 
 def support_teams() -> QuerySet[Team]:
     """Every support team: the queues a ticket may be put in (their names are not confidential)."""
     return Team.objects.filter(kind=TeamKind.SUPPORT)
-
-
-def assignable_users(team: Team) -> QuerySet[User]:
-    """Who may be a ticket's assignee in `team`'s queue: its active members."""
-    return User.objects.filter(team_membership__team=team, is_active=True, role=Role.SUPPORT)
 
 
 def ticket_messages_visible_to(user: User, ticket: Ticket) -> QuerySet[TicketMessage]:
@@ -305,7 +363,7 @@ class TicketViewerRule:
         return []
 
 
-class CustomerViewerRule:
+class TicketlessFeedbackCustomerViewerRule:
     """Feedback about no ticket is seen by whoever may view the customer."""
 
     def filter(self, scope, action):
@@ -322,11 +380,11 @@ class CustomerViewerRule:
         return []
 
 
-FEEDBACK_RULES = (AdminRule(ALL_FEEDBACK_ACTIONS), TicketViewerRule(), CustomerViewerRule())
+FEEDBACK_RULES = (AdminRule(ALL_FEEDBACK_ACTIONS), TicketViewerRule(), TicketlessFeedbackCustomerViewerRule())
 
 
 def feedback_for(user: User, action: str) -> QuerySet[Feedback]:
-    if not _is_staff(user):
+    if not _is_active_user(user):
         return Feedback.objects.none()
     return rows_allowed(FEEDBACK_RULES, Feedback.objects.all(), staff_scope(user), action)
 
@@ -336,7 +394,7 @@ def feedback_visible_to(user: User) -> QuerySet[Feedback]:
 
 
 def feedback_access_reasons(user: User, feedback: Feedback) -> list[Reason]:
-    if not _is_staff(user):
+    if not _is_active_user(user):
         return []
     related = RelatedAccess(
         ticket_actions=ticket_actions(user, feedback.ticket) if feedback.ticket_id else frozenset(),
@@ -357,12 +415,12 @@ def can_view_feedback(user: User, feedback: Feedback) -> bool:
 
 def can_manage_feedback(user: User) -> bool:
     """Change and delete feedback: admins only."""
-    return _is_staff(user) and user.is_admin
+    return _is_active_user(user) and user.is_admin
 
 
 def can_record_feedback(user: User, customer: Customer, ticket: Ticket | None = None) -> bool:
     """Staff who may view the customer (and the ticket, when the feedback is about one)."""
-    if not _is_staff(user) or not customer_access.can_view_customer(user, customer):
+    if not _is_active_user(user) or not customer_access.can_view_customer(user, customer):
         return False
     return ticket is None or can_view_ticket(user, ticket)
 

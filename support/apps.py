@@ -9,11 +9,15 @@ class SupportConfig(AppConfig):
         from accounts.backends import register_object_policy
         from accounts.roles import grant_admin_permissions
         from crm.customers.panels import CUSTOMER_PANELS
+        from crm.insights.dashboard import DASHBOARD
+        from crm.insights.explainer import register_explainable_kind
+        from crm.insights.home import HOME
         from crm.platform.navigation import NAV, nav_link
         from crm.platform.slots import SlotItem
-
-        from . import access, audit
-        from .views.panels import customer_tickets_panel
+        from crm.staff.reassignment import register_reassignment_mover
+        from crm.staff.work import register_team_columns
+        from support import access, audit, dashboard, explainer, home, reassignment
+        from support.views.panels import customer_tickets_panel
 
         register_object_policy(access.ticket_object_policy())
         register_object_policy(access.ticket_message_object_policy())
@@ -21,6 +25,7 @@ class SupportConfig(AppConfig):
 
         grant_admin_permissions(["support.*"])  # what Django admin checks for an admin who is not a superuser
 
+        # Who sees each entry is decided in support.access.
         NAV.register(nav_link(label="Tickets", url_name="support-home", order=40, visible_to=access.sees_tickets))
         NAV.register(
             nav_link(label="Feedback", url_name="support-feedback-list", order=45, visible_to=access.sees_feedback)
@@ -37,17 +42,9 @@ class SupportConfig(AppConfig):
         )
         audit.register()
 
-        from crm.insights.dashboard import DASHBOARD
-        from crm.insights.explainer import register_explainable_kind
-        from crm.insights.home import HOME
-        from crm.staff.reassignment import register_reassignment_mover
-        from crm.staff.work import register_team_columns
-
-        from . import insights
-
-        DASHBOARD.register(insights.tickets_section())
-        register_team_columns(insights.ticket_team_columns())
-        for section in insights.HOME_SECTIONS:
+        DASHBOARD.register(dashboard.tickets_section())
+        register_team_columns(dashboard.ticket_team_columns())
+        for section in home.HOME_SECTIONS:
             HOME.register(section)
-        register_reassignment_mover(insights.tickets_mover())
-        register_explainable_kind(insights.explainable_tickets())
+        register_reassignment_mover(reassignment.tickets_mover())
+        register_explainable_kind(explainer.explainable_tickets())

@@ -1,9 +1,11 @@
 """Filters that the ticket and feedback lists share between the portal and the API."""
 
 from datetime import date
+from urllib.parse import urlencode
 
 import django_filters
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from crm.customers.fields import VisibleCustomerFilter, customer_name_condition
@@ -137,3 +139,13 @@ class FeedbackFilter(FilterSet):
     class Meta:
         model = Feedback
         fields = ["customer", "ticket", "rating", "source", "created_at", "ticket_assignee"]
+
+
+def ticket_list_url(**params) -> str:
+    """The ticket list ("All tickets I may see") with these filters: where a figure's rows are listed."""
+    return f"{reverse('support-queue', args=['all'])}?{urlencode(params, doseq=True)}"
+
+
+def feedback_list_url(**params) -> str:
+    """The feedback list with these filters."""
+    return f"{reverse('support-feedback-list')}?{urlencode(params, doseq=True)}"

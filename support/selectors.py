@@ -1,4 +1,5 @@
-"""Reads that the portal and the API share. Each one starts from the access policy."""
+"""Reads that the portal and the API share. Each one starts from the access policy (but the
+tickets bulk reassignment counts and moves, whose caller has checked who acts)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -7,7 +8,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 
 from accounts.access import StaffScope, staff_scope
-from accounts.models import Role, User
+from accounts.models import Team, User
 from crm.customers.access import with_customer_viewable
 from crm.customers.models import Customer
 from crm.platform.paging import COUNT_CAP, CappedCount, capped_counts
@@ -15,9 +16,12 @@ from crm.platform.paging import COUNT_CAP, CappedCount, capped_counts
 from . import sla
 from .access import (
     feedback_visible_to,
+    has_own_queue,
     ticket_messages_visible_to,
     tickets_of_customer_visible_to,
     tickets_visible_to,
+    worked_queues_condition,
+    works_queues,
 )
 from .models import UNRESOLVED_STATUSES, Feedback, Ticket, TicketKind, TicketMessage
 
@@ -39,6 +43,14 @@ def ticket_conversation(*, user: User, ticket: Ticket) -> QuerySet[TicketMessage
 def customer_tickets(*, user: User, customer: Customer, limit: int) -> list[Ticket]:
     tickets = tickets_of_customer_visible_to(user, customer).select_related("customer", "team", "assignee")
     return list(tickets.order_by("-created_at", "-id")[:limit])
+
+
+def team_open_tickets_assigned_to(*, team: Team, assignee: User) -> QuerySet[Ticket]:
+    """The unresolved tickets in `team`'s queue assigned to `assignee`: what bulk reassignment moves.
+
+    Not filtered by a viewer: crm.staff.reassignment has checked that the acting user manages the team.
+    """
+    return Ticket.objects.filter(team=team, assignee=assignee, status__in=UNRESOLVED_STATUSES)
 
 
 def feedback_list(*, user: User) -> QuerySet[Feedback]:
@@ -69,30 +81,33 @@ class Queue:
     condition: Callable[[StaffScope, datetime], Q]
 
 
-def _my_teams(scope: StaffScope) -> Q:
-    return Q() if scope.is_admin else Q(team_id__in=scope.support_team_ids)
-
-
 UNRESOLVED = Q(status__in=UNRESOLVED_STATUSES)
 QUEUES = (
     Queue("mine", "Mine", lambda scope, now: UNRESOLVED & Q(assignee_id=scope.user_id)),
-    Queue("unassigned", "My team, unassigned", lambda scope, now: UNRESOLVED & _my_teams(scope) & Q(assignee=None)),
-    Queue("team", "My team", lambda scope, now: UNRESOLVED & _my_teams(scope)),
+    Queue(
+        "unassigned",
+        "My team, unassigned",
+        lambda scope, now: UNRESOLVED & worked_queues_condition(scope) & Q(assignee=None),
+    ),
+    Queue("team", "My team", lambda scope, now: UNRESOLVED & worked_queues_condition(scope)),
     Queue(
         "breaching",
         "Overdue or due within the hour",
-        lambda scope, now: _my_teams(scope) & sla.breached(now + sla.BREACHING_SOON),
+        lambda scope, now: worked_queues_condition(scope) & sla.breached(now + sla.BREACHING_SOON),
     ),
-    Queue("complaints", "Complaints", lambda scope, now: UNRESOLVED & _my_teams(scope) & Q(kind=TicketKind.COMPLAINT)),
+    Queue(
+        "complaints",
+        "Complaints",
+        lambda scope, now: UNRESOLVED & worked_queues_condition(scope) & Q(kind=TicketKind.COMPLAINT),
+    ),
     Queue("all", "All tickets I may see", lambda scope, now: Q()),
 )
 QUEUES_BY_KEY = {queue.key: queue for queue in QUEUES}
 
 
 def queues_for(user: User) -> tuple[Queue, ...]:
-    """Support staff and admins work the queues; everyone else follows the tickets they may see."""
-    scope = staff_scope(user)
-    if scope.is_admin or scope.support_team_ids:
+    """Those who work queues (access.works_queues) have every tab; everyone else follows the tickets they may see."""
+    if works_queues(user):
         return QUEUES
     return (QUEUES_BY_KEY["all"],)
 
@@ -102,7 +117,7 @@ def default_queue_key(user: User) -> str:
     queues = queues_for(user)
     if len(queues) == 1:
         return queues[0].key
-    return "mine" if user.role == Role.SUPPORT else "team"
+    return "mine" if has_own_queue(user) else "team"
 
 
 def queue_tickets(*, user: User, queue: Queue, now: datetime) -> QuerySet[Ticket]:

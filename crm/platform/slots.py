@@ -6,7 +6,7 @@ module that renders the page declares its slot; a context above it adds its item
 its AppConfig.ready(), so the lower layer never imports the higher one:
 
     HOME.register(SlotItem(
-        key="my-queue", title="My queue", order=10, visible_to=access.works_ticket_queue,
+        key="my-queue", title="My queue", order=10, visible_to=access.has_own_queue,
         template="support/home/queue.html",
         build=my_queue_context,  # (*, user, period) -> dict | None
     ))

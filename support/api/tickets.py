@@ -3,7 +3,6 @@
 from django.shortcuts import get_object_or_404
 from rest_framework import mixins, serializers, viewsets
 
-from accounts.models import Role, User
 from crm.customers.access import contacts_visible_to, customers_visible_to
 from crm.customers.fields import CustomerNameField
 from crm.platform.api.permissions import PolicyObjectPermission
@@ -36,7 +35,7 @@ class SupportUserField(serializers.PrimaryKeyRelatedField):
     """Any active support user; the service checks that they are a member of the ticket's team."""
 
     def get_queryset(self):
-        return User.objects.filter(role=Role.SUPPORT, is_active=True)
+        return access.support_users()
 
 
 class TicketSerializer(StrictSerializer):
@@ -84,10 +83,10 @@ class TicketSerializer(StrictSerializer):
             return None  # PolicyObjectPermission let only those who may change the ticket through
         user = self.context["request"].user
         settable = {"customer", "contact", "subject", "description", "kind", "priority"}
-        if access.may_choose_team_for_new_ticket(user):
+        if access.new_ticket_queue(user).choosable:
             settable.add("team")
-        if user.role != Role.SALES:
-            settable.add("assignee")  # whether they work the chosen queue is the service's question
+        if access.can_assign_tickets(user):
+            settable.add("assignee")  # the service asks can_assign_tickets_of for the queue it lands in
         return settable
 
     def current_value(self, name):
@@ -95,7 +94,7 @@ class TicketSerializer(StrictSerializer):
             defaults = {
                 "status": TicketStatus.NEW,
                 "assignee": None,
-                "team": access.default_team_id_for_new_ticket(self.context["request"].user),
+                "team": access.new_ticket_queue(self.context["request"].user).team_id,
             }
             if name in defaults:
                 return defaults[name]

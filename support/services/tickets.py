@@ -6,17 +6,22 @@ ValidationError naming the field; a change based on a stale version raises
 StaleVersion and writes nothing. E-mails are enqueued after the commit, with ids.
 """
 
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Team, TeamKind, User
 from crm.customers.access import customers_visible_to
 from crm.customers.models import Contact, Customer
+from crm.platform.audit.bulk import reassign_and_record
 from crm.platform.background import enqueue_on_commit
 from crm.platform.records import lock_for_change, save_new_version
+from crm.staff.access import can_reassign_team_work
 
-from .. import access, sla, tasks
+from .. import access, selectors, sla, tasks
 from ..models import FINISHED_STATUSES, Feedback, Ticket, TicketKind, TicketMessage, TicketPriority, TicketStatus
 
 TICKET_FIELDS = frozenset(
@@ -56,8 +61,7 @@ def ticket_create(
     team = _team_for_new_ticket(acting_user, team)
     _check_contact(contact, customer)
     if assignee is not None:
-        if not access.can_work_queue_of(acting_user, team):
-            raise PermissionDenied("Only those who work this queue may assign its tickets.")
+        _check_may_assign(acting_user, team)
         _check_assignee(assignee, team)
     ticket = Ticket(
         customer=customer,
@@ -80,16 +84,15 @@ def ticket_create(
 
 
 def _team_for_new_ticket(acting_user: User, team: Team | None) -> Team:
-    if not access.may_choose_team_for_new_ticket(acting_user):
-        own_team_id = access.own_support_team_id(acting_user)
-        if team is not None and team.pk != own_team_id:
+    queue = access.new_ticket_queue(acting_user)
+    if not queue.choosable:
+        if team is not None and team.pk != queue.team_id:
             raise ValidationError({"team": ["Your new tickets go to your own team's queue; transfer them from there."]})
-        return Team.objects.get(pk=own_team_id)
+        return Team.objects.get(pk=queue.team_id)
     if team is None:
-        default_team_id = access.default_team_id_for_new_ticket(acting_user)
-        if default_team_id is None:
+        if queue.team_id is None:
             raise ValidationError({"team": ["Name the support team whose queue takes this ticket."]})
-        return Team.objects.get(pk=default_team_id)
+        return Team.objects.get(pk=queue.team_id)
     _check_support_team(team)
     return team
 
@@ -100,6 +103,8 @@ def ticket_update(*, acting_user: User, ticket: Ticket, expected_version: int | 
     if not access.can_change_ticket(acting_user, ticket):
         raise PermissionDenied("You may view this ticket but not change it.")
     _only(changes, TICKET_FIELDS)
+    if "assignee" in changes:
+        _check_may_assign(acting_user, ticket.team)  # the queue it is in now, even when it moves in this change
     current = lock_for_change(Ticket, ticket, expected_version)
     became_complaint = changes.get("kind") == TicketKind.COMPLAINT and current.kind != TicketKind.COMPLAINT
     _apply_customer_and_contact(acting_user, current, changes)
@@ -143,6 +148,26 @@ def ticket_delete(*, acting_user: User, ticket: Ticket) -> None:
     if not access.can_delete_ticket(acting_user, ticket):
         raise PermissionDenied("Only admins delete tickets.")
     ticket.delete()
+
+
+@transaction.atomic
+def tickets_reassign(*, acting_user: User, team: Team, from_user: User, to_user: User, now: datetime) -> int:
+    """Bulk reassignment (crm.staff.reassignment): the team's unresolved tickets assigned to `from_user` go to
+    `to_user`; finished ones keep who worked them. Answers how many moved.
+
+    crm.staff.reassignment has checked the two members; the acting user is checked here too, so no
+    other caller moves tickets unasked. Each moved ticket's version goes up (an edit based on it as
+    it was is refused as stale), and the audit trail records its old and new assignee.
+    """
+    if not can_reassign_team_work(acting_user, team):
+        raise PermissionDenied("Only the team's manager or an admin may move its members' work.")
+    return reassign_and_record(
+        selectors.team_open_tickets_assigned_to(team=team, assignee=from_user),
+        field="assignee",
+        to=to_user,
+        version=F("version") + 1,
+        updated_at=now,
+    )
 
 
 @transaction.atomic
@@ -228,6 +253,11 @@ def _check_contact(contact: Contact | None, customer: Customer) -> None:
 def _check_support_team(team: Team) -> None:
     if team.kind != TeamKind.SUPPORT:
         raise ValidationError({"team": ["Choose a support team: only they have ticket queues."]})
+
+
+def _check_may_assign(acting_user: User, team: Team) -> None:
+    if not access.can_assign_tickets_of(acting_user, team):
+        raise PermissionDenied("Only those who work this queue may assign its tickets.")
 
 
 def _check_assignee(assignee: User, team: Team) -> None:

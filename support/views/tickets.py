@@ -93,7 +93,7 @@ def _detail_context(request, ticket: Ticket, *, reply_form=None, note_form=None,
         "may_explain": can_explain_access(user),
     }
     if can_change:
-        assignees = access.assignable_users(ticket.team)
+        assignees = access.assignees_for(user, ticket.team)
         version = {"version": ticket.version}
         context |= {
             "reply_form": reply_form or MessageForm(initial={"internal": False}, auto_id="reply_%s"),
@@ -196,7 +196,7 @@ def ticket_assign(request, ticket_id):
         lambda ticket, data: services.ticket_update(
             acting_user=request.user, ticket=ticket, expected_version=data["version"], assignee=data["assignee"]
         ),
-        assignees=lambda ticket: access.assignable_users(ticket.team),
+        assignees=lambda ticket: access.assignees_for(request.user, ticket.team),
     )
 
 
@@ -260,12 +260,13 @@ def ticket_create(request):
     customers = customers_visible_to(request.user).order_by("name", "id")
     chosen_customer = customers.filter(pk=_int_or_none(request.GET.get("customer"))).first()
     contacts = contacts_visible_to(request.user).filter(customer=chosen_customer) if chosen_customer else None
+    queue = access.new_ticket_queue(request.user)
     form = TicketCreateForm(
         request.POST or None,
-        initial={"customer": chosen_customer, "team": access.default_team_id_for_new_ticket(request.user)},
+        initial={"customer": chosen_customer, "team": queue.team_id},
         customers=customers,
         contacts=contacts if contacts is not None else contacts_visible_to(request.user).none(),
-        teams=access.support_teams() if access.may_choose_team_for_new_ticket(request.user) else None,
+        teams=access.support_teams() if queue.choosable else None,
     )
     if request.method == "POST" and form.is_valid():
         try:

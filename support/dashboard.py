@@ -1,43 +1,29 @@
-"""What support adds to crm's dashboard, home pages, bulk reassignment and access explainer
-(registered from SupportConfig.ready()).
+"""What support adds to crm's manager dashboard: the tickets and satisfaction section (figures
+and charts) and the support teams' columns (registered from SupportConfig.ready()).
 
 Every figure starts from the support policy (tickets_visible_to, feedback_visible_to)
 and links to the list that shows its rows with the same filter (support.filters).
 """
 
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from django.db.models import Count, DateField, DurationField, ExpressionWrapper, F, Q, Sum, Window
 from django.db.models.functions import RowNumber, TruncMonth
-from django.urls import reverse
 
-from accounts.models import Team, TeamKind, User
+from accounts.models import TeamKind, User
 from crm.insights.dashboard import Bar, Chart, Figure, SectionFigures
-from crm.insights.explainer import ExplainableKind
-from crm.platform.audit.bulk import reassign_and_record
 from crm.platform.dates import day_text, month_text
 from crm.platform.periods import Period, month_end, start_of
 from crm.platform.slots import SlotItem
-from crm.staff.reassignment import Mover, Pending
 from crm.staff.work import Cell, TeamColumns
 
-from . import access, selectors
-from .filters import breached_on_or_after
-from .models import UNRESOLVED_STATUSES, Ticket, TicketKind, TicketPriority, TicketStatus
+from . import access
+from .filters import breached_on_or_after, feedback_list_url, ticket_list_url
+from .models import UNRESOLVED_STATUSES, TicketPriority, TicketStatus
 
 FIRST_RESPONSE_DAYS = 30
 CSAT_MONTHS = 6
-HOME_ROWS = 10
 PRIORITIES_MOST_URGENT_FIRST = (TicketPriority.URGENT, TicketPriority.HIGH, TicketPriority.NORMAL, TicketPriority.LOW)
-
-
-def tickets_url(**params) -> str:
-    return f"{reverse('support-queue', args=['all'])}?{urlencode(params, doseq=True)}"
-
-
-def feedback_url(**params) -> str:
-    return f"{reverse('support-feedback-list')}?{urlencode(params, doseq=True)}"
 
 
 def duration_text(duration: timedelta | None) -> str:
@@ -50,9 +36,6 @@ def duration_text(duration: timedelta | None) -> str:
 
 def rating_text(total, count) -> str:
     return f"{total / count:.2f}" if count else "—"
-
-
-# The dashboard
 
 
 def tickets_section() -> SlotItem:
@@ -78,27 +61,27 @@ def ticket_figures(*, user: User, period: Period) -> SectionFigures:
             "open-tickets",
             "Open tickets",
             str(sum(row["count"] for row in open_rows)),
-            tickets_url(unresolved="true"),
+            ticket_list_url(unresolved="true"),
         ),
         Figure(
             "breaches-week",
             "SLA breaches this week",
             str(breaches),
-            tickets_url(breached_after=period.week_start.isoformat()),
+            ticket_list_url(breached_after=period.week_start.isoformat()),
             note=f"tickets with a clock overdue since {day_text(period.week_start)}",
         ),
         Figure(
             "median-first-response",
             "Median first response",
             duration_text(median),
-            tickets_url(created_at_after=responded_since.isoformat(), responded="true"),
+            ticket_list_url(created_at_after=responded_since.isoformat(), responded="true"),
             note=f"tickets opened in the last {FIRST_RESPONSE_DAYS} days",
         ),
         Figure(
             "csat",
             "CSAT average",
             rating_text(csat_total, csat_count),
-            feedback_url(created_at_after=csat_since.isoformat()),
+            feedback_list_url(created_at_after=csat_since.isoformat()),
             note=f"{csat_count} rating{'s' if csat_count != 1 else ''} (1–5) in {CSAT_MONTHS} months",
         ),
     ]
@@ -117,7 +100,7 @@ def _open_by_priority(open_rows: list[dict]) -> Chart:
         value_label="Tickets",
         whole_numbers=True,
         bars=[
-            Bar(TicketPriority(p).label, counts[p], str(counts[p]), tickets_url(priority=p, unresolved="true"))
+            Bar(TicketPriority(p).label, counts[p], str(counts[p]), ticket_list_url(priority=p, unresolved="true"))
             for p in PRIORITIES_MOST_URGENT_FIRST
         ],
     )
@@ -134,7 +117,7 @@ def _open_by_status(open_rows: list[dict]) -> Chart:
         value_label="Tickets",
         whole_numbers=True,
         bars=[
-            Bar(TicketStatus(s).label.split(" (")[0], counts[s], str(counts[s]), tickets_url(status=s))
+            Bar(TicketStatus(s).label.split(" (")[0], counts[s], str(counts[s]), ticket_list_url(status=s))
             for s in UNRESOLVED_STATUSES
         ],
     )
@@ -211,7 +194,7 @@ def csat_by_month(*, user: User, period: Period) -> tuple[Chart, int, int]:
     for month in months:
         row = by_month.get(month, {"count": 0, "total": 0})
         average = row["total"] / row["count"] if row["count"] else 0
-        url = feedback_url(created_at_after=month.isoformat(), created_at_before=month_end(month).isoformat())
+        url = feedback_list_url(created_at_after=month.isoformat(), created_at_before=month_end(month).isoformat())
         bars.append(Bar(month_text(month), average, rating_text(row["total"], row["count"]), url))
     chart = Chart(
         key="csat-by-month",
@@ -244,150 +227,12 @@ def tickets_by_assignee(*, user: User, member_ids: list[int], period: Period) ->
     return {
         member_id: {
             "open_tickets": Cell(
-                str(open_counts.get(member_id, 0)), tickets_url(assignee=member_id, unresolved="true")
+                str(open_counts.get(member_id, 0)), ticket_list_url(assignee=member_id, unresolved="true")
             ),
             "breaches": Cell(
                 str(breaches.get(member_id, 0)),
-                tickets_url(assignee=member_id, breached_after=week_start.isoformat()),
+                ticket_list_url(assignee=member_id, breached_after=week_start.isoformat()),
             ),
         }
         for member_id in member_ids
     }
-
-
-# Home sections
-
-
-def customers_complaints_context(*, user: User, period: Period) -> dict:
-    """A salesperson's customers' open complaints (they follow those tickets read-only)."""
-    complaints = list(
-        selectors.ticket_list(user=user)
-        .filter(customer__owner=user, kind=TicketKind.COMPLAINT, status__in=UNRESOLVED_STATUSES)
-        .order_by("sla_due_at", "id")[: HOME_ROWS + 1]
-    )
-    return {
-        "tickets": complaints[:HOME_ROWS],
-        "more": len(complaints) > HOME_ROWS,
-        "url": tickets_url(customer_owner=user.pk, kind=TicketKind.COMPLAINT, unresolved="true"),
-    }
-
-
-def _queue_context(user: User, period: Period, queue_key: str) -> dict:
-    queue = selectors.QUEUES_BY_KEY[queue_key]
-    tickets = list(
-        selectors.queue_tickets(user=user, queue=queue, now=period.now).order_by("sla_due_at", "id")[: HOME_ROWS + 1]
-    )
-    return {
-        "tickets": tickets[:HOME_ROWS],
-        "more": len(tickets) > HOME_ROWS,
-        "url": reverse("support-queue", args=[queue_key]),
-    }
-
-
-def my_queue_context(*, user: User, period: Period) -> dict:
-    return _queue_context(user, period, "mine")
-
-
-def breaching_soon_context(*, user: User, period: Period) -> dict:
-    return _queue_context(user, period, "breaching")
-
-
-def my_csat_context(*, user: User, period: Period) -> dict:
-    """The ratings given about the tickets assigned to the user."""
-    summary = selectors.feedback_summary(access.feedback_visible_to(user).filter(ticket__assignee=user))
-    return {
-        "average": f"{summary['average']:.2f}" if summary["average"] is not None else "—",
-        "count": summary["count"],
-        "url": feedback_url(ticket_assignee=user.pk),
-    }
-
-
-HOME_SECTIONS = (
-    SlotItem(
-        key="customers-complaints",
-        title="My customers' open complaints",
-        order=30,
-        visible_to=access.follows_customers_tickets,
-        template="support/home/complaints.html",
-        build=customers_complaints_context,
-    ),
-    SlotItem(
-        key="my-queue",
-        title="My queue",
-        order=10,
-        visible_to=access.works_ticket_queue,
-        template="support/home/queue.html",
-        build=my_queue_context,
-    ),
-    SlotItem(
-        key="breaching-soon",
-        title="Breaching soon (overdue or due within the hour)",
-        order=20,
-        visible_to=access.works_ticket_queue,
-        template="support/home/queue.html",
-        build=breaching_soon_context,
-    ),
-    SlotItem(
-        key="my-csat",
-        title="My CSAT",
-        order=30,
-        visible_to=access.works_ticket_queue,
-        template="support/home/csat.html",
-        build=my_csat_context,
-    ),
-)
-
-
-# Bulk reassignment
-
-
-def _tickets_moving(team: Team, from_user: User):
-    return Ticket.objects.filter(team=team, assignee=from_user, status__in=UNRESOLVED_STATUSES)
-
-
-def count_tickets(*, team: Team, from_user: User) -> list[Pending]:
-    return [Pending("tickets", "open tickets", _tickets_moving(team, from_user).count(), one="open ticket")]
-
-
-def move_tickets(
-    *, acting_user: User, team: Team, from_user: User, to_user: User, now, include_closed: bool = False
-) -> int:
-    """The team's unresolved tickets assigned to `from_user` go to `to_user`; finished ones keep who worked them
-    (always: `include_closed` is about deals)."""
-    return reassign_and_record(
-        _tickets_moving(team, from_user),
-        field="assignee",
-        to=to_user,
-        version=F("version") + 1,
-        updated_at=now,
-    )
-
-
-def tickets_mover() -> Mover:
-    return Mover(
-        kind="tickets",
-        label="Open tickets assigned to them",
-        one="ticket",
-        team_kind=TeamKind.SUPPORT,
-        order=30,
-        move=move_tickets,
-        count=count_tickets,
-    )
-
-
-# The access explainer
-
-
-def explainable_tickets() -> ExplainableKind:
-    return ExplainableKind(
-        name="ticket",
-        collection="tickets",
-        label="Ticket",
-        model=Ticket,
-        actions=access.TicketAction.choices,
-        rules=access.TICKET_RULES,
-        visible_to=access.tickets_visible_to,
-        related=("customer", "team"),
-        reasons_by_user=access.ticket_access_reasons_by_user,
-        url_name="support-ticket-detail",
-    )
