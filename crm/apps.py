@@ -13,10 +13,12 @@ class CrmConfig(AppConfig):
         from accounts.roles import grant_admin_permissions
         from crm.customers import access
         from crm.customers import audit as customers_audit
+        from crm.customers.reassignment import customers_mover
         from crm.insights import home as insights
         from crm.platform import background, control_characters
         from crm.platform.audit import actor
         from crm.platform.navigation import NAV, nav_link
+        from crm.staff.reassignment import register_reassignment_mover
 
         # Every name, subject, e-mail, ... refuses control characters; multi-line text all but line breaks and tabs.
         control_characters.guard_model_text_fields(
@@ -31,4 +33,5 @@ class CrmConfig(AppConfig):
         register_object_policy(access.contact_object_policy())
         grant_admin_permissions(["crm.*"])  # what Django admin checks for an admin who is not a superuser
         NAV.register(nav_link(label="Customers", url_name="customer-list", order=10, visible_to=access.sees_customers))
-        insights.register()  # the dashboard, home pages, bulk reassignment and the access explainer
+        register_reassignment_mover(customers_mover())
+        insights.register()  # the dashboard, the home page and the access explainer

@@ -29,7 +29,6 @@ from crm.customers.models import (
 from crm.platform.audit.bulk import reassign_and_record
 from crm.platform.errors import ConcurrentChange, SharedRecordsOwned
 from crm.platform.records import lock_for_change, save_new_version
-from crm.staff.reassignment import Pending
 
 CUSTOMER_FIELDS = frozenset({"name", "email", "phone", "industry"})
 CONTACT_FIELDS = frozenset({"first_name", "last_name", "email", "phone"})
@@ -422,14 +421,14 @@ def _only(values: dict, allowed: frozenset[str]) -> dict:
     return values
 
 
-def count_customers(*, team: Team, from_user: User) -> list[Pending]:
-    return [Pending("customers", "customers", Customer.objects.filter(owner=from_user).count(), one="customer")]
+@transaction.atomic
+def customers_reassign_owner(*, acting_user: User, from_user: User, to_user: User, now: datetime) -> int:
+    """Every customer `from_user` owns becomes `to_user`'s (their shares stay as they are).
 
-
-def move_customers(
-    *, acting_user: User, team: Team, from_user: User, to_user: User, now: datetime, include_closed: bool = False
-) -> int:
-    """Every customer `from_user` owns becomes `to_user`'s (their shares stay as they are)."""
+    The team reassignment (crm.staff.reassignment.team_reassign, through crm.customers.reassignment)
+    has checked who acts and who the two members are. Each moved customer gets an audit entry and a
+    new version. Answers how many moved.
+    """
     return reassign_and_record(
         Customer.objects.filter(owner=from_user), field="owner", to=to_user, version=F("version") + 1, updated_at=now
     )

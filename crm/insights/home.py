@@ -1,5 +1,5 @@
-"""The home page's slot ("home"), and what crm itself adds to it, the navigation, bulk
-reassignment and the access explainer.
+"""The home page's slot ("home"), and what crm itself adds to it, the navigation, and the access
+explainer.
 
 Each role lands on its own work: a context adds its sections to HOME from its
 AppConfig.ready(), each with a predicate from its access.py saying whose home page it is on
@@ -13,16 +13,14 @@ from datetime import datetime
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from accounts.models import Role, Team, TeamKind, TeamMembership, User
+from accounts.models import Role, Team, TeamMembership, User
 from crm.customers import access, selectors
-from crm.customers import services as customer_services
 from crm.customers.models import Customer, CustomerShare
 from crm.insights.explainer import ExplainableKind, register_explainable_kind
 from crm.platform.navigation import NAV, nav_link
 from crm.platform.periods import Period
 from crm.platform.slots import Slot, SlotItem
 from crm.staff import access as staff_access
-from crm.staff import reassignment
 from crm.staff.work import memberships_led_by, team_tables
 
 RECENT_ROWS = 10
@@ -44,17 +42,6 @@ def register() -> None:
             reasons_by_user=access.customer_access_reasons_by_user,
             url_name="customer-detail",
             related=("owner",),
-        )
-    )
-    reassignment.register_reassignment_mover(
-        reassignment.Mover(
-            kind="customers",
-            label="Customers they own",
-            one="customer",
-            team_kind=TeamKind.SALES,
-            order=10,
-            move=customer_services.move_customers,
-            count=customer_services.count_customers,
         )
     )
     for section in HOME_SECTIONS:
