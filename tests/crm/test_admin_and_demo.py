@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from accounts.models import Role, Team, User
+from crm.customers import panels
 from crm.customers.models import Customer
-from crm.platform import panels
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
