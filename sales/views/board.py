@@ -20,7 +20,7 @@ from sales.filters import OpportunityFilter
 from sales.forms import MoveForm
 from sales.models import Stage
 
-from .lookup import require_pipeline, visible_opportunity
+from .opportunities import require_pipeline, visible_opportunity
 
 
 @login_required

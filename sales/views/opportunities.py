@@ -3,19 +3,33 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from crm.customers.access import customers_visible_to
 from crm.platform.errors import StaleVersion
 from crm.platform.forms import apply_service_errors
+from crm.platform.list_pages import list_page
 from sales import access, selectors, services
 from sales.filters import OPPORTUNITY_ORDERINGS, OpportunityFilter
 from sales.forms import OpportunityForm
-
-from .lookup import filtered_page, require_pipeline, visible_opportunity
+from sales.models import Opportunity
 
 STALE_MESSAGE = "This opportunity was changed while you were editing it. Reload it and try again."
+
+
+def visible_opportunity(request, opportunity_id) -> Opportunity:
+    try:
+        return selectors.opportunity_get(user=request.user, opportunity_id=opportunity_id)
+    except Opportunity.DoesNotExist:
+        raise Http404("No such opportunity.") from None
+
+
+def require_pipeline(request) -> None:
+    """Pipeline pages (the board, opportunities and their export) do not exist for support users."""
+    if not access.sees_pipeline(request.user):
+        raise Http404("No such page.")
 
 
 @login_required
@@ -24,7 +38,7 @@ def opportunity_list(request):
     opportunity_filter = OpportunityFilter(
         request.GET, queryset=selectors.opportunity_list(user=request.user), request=request
     )
-    context = filtered_page(
+    context = list_page(
         request, opportunity_filter, orderings=OPPORTUNITY_ORDERINGS, default_ordering="-updated_at"
     ) | {"can_create": access.can_create_opportunity(request.user)}
     template = "sales/opportunity_list.html#results" if request.htmx else "sales/opportunity_list.html"

@@ -9,12 +9,14 @@ editor showed: a stale one answers 409 with the current order, and writes nothin
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crm.customers.access import customers_visible_to
 from crm.platform.errors import StaleVersion
 from crm.platform.forms import apply_service_errors
+from crm.platform.list_pages import list_page
 from crm.platform.records import other_changer_name
 from sales import access, selectors, services
 from sales.filters import ORDER_ORDERINGS, OrderFilter
@@ -26,9 +28,7 @@ from sales.forms import (
     ReassignForm,
     VersionForm,
 )
-from sales.models import ORDER_TRANSITIONS, OrderStatus
-
-from .lookup import filtered_page, visible_order
+from sales.models import ORDER_TRANSITIONS, Order, OrderStatus
 
 STALE_MESSAGE = "{changed} meanwhile; this is the current order. Your change was not saved."
 TRANSITION_LABELS = {
@@ -38,10 +38,17 @@ TRANSITION_LABELS = {
 }
 
 
+def visible_order(request, order_id) -> Order:
+    try:
+        return selectors.order_get(user=request.user, order_id=order_id)
+    except Order.DoesNotExist:
+        raise Http404("No such order.") from None
+
+
 @login_required
 def order_list(request):
     order_filter = OrderFilter(request.GET, queryset=selectors.order_list(user=request.user), request=request)
-    context = filtered_page(request, order_filter, orderings=ORDER_ORDERINGS, default_ordering="-created_at") | {
+    context = list_page(request, order_filter, orderings=ORDER_ORDERINGS, default_ordering="-created_at") | {
         "can_create": access.can_create_order(request.user),
     }
     template = "sales/order_list.html#results" if request.htmx else "sales/order_list.html"

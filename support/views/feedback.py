@@ -9,29 +9,23 @@ from django.views.decorators.http import require_http_methods
 
 from crm.customers.access import customers_visible_to
 from crm.platform.api.filtering import as_record_id
-from crm.platform.exports import export_query
 from crm.platform.forms import apply_service_errors
-from crm.platform.paging import capped_count, portal_page
+from crm.platform.list_pages import filtered_rows, list_page
 
 from .. import access, selectors
 from ..filters import FeedbackFilter
 from ..forms import FeedbackForm
-from ..models import Feedback, Ticket
+from ..models import Ticket
 from ..services import feedback as services
 
-PAGE_SIZE = 25
+FEEDBACK_ORDERING = "-created_at"  # newest first; the list offers no other order
 
 
 @login_required
 def feedback_list(request):
     feedback_filter = FeedbackFilter(request.GET, queryset=selectors.feedback_list(user=request.user), request=request)
-    feedback = feedback_filter.qs if feedback_filter.is_valid() else Feedback.objects.none()
-    context = {
-        "filter": feedback_filter,
-        "summary": selectors.feedback_summary(feedback),
-        "page": portal_page(feedback, request.GET, ordering=["-created_at", "-id"], page_size=PAGE_SIZE),
-        "count": capped_count(feedback),
-        "query": export_query(request),
+    context = list_page(request, feedback_filter, default_ordering=FEEDBACK_ORDERING) | {
+        "summary": selectors.feedback_summary(filtered_rows(feedback_filter)),
     }
     return render(request, "support/feedback_list.html", context)
 

@@ -18,7 +18,7 @@ from crm.customers.access import contacts_visible_to, customers_visible_to
 from crm.platform.api.filtering import as_record_id
 from crm.platform.errors import StaleVersion
 from crm.platform.forms import apply_service_errors
-from crm.platform.paging import capped_count, portal_page, query_without_cursor
+from crm.platform.list_pages import list_page
 from crm.staff.access import can_explain_access
 
 from .. import access, selectors
@@ -27,7 +27,6 @@ from ..forms import AssignForm, ClaimForm, MessageForm, PriorityForm, StatusForm
 from ..models import Ticket
 from ..services import tickets as services
 
-PAGE_SIZE = 25
 STALE_MESSAGE = "This ticket was changed in the meantime. The page now shows the latest version."
 REFUSED_MESSAGE = "You may view this ticket but not change it."
 
@@ -37,6 +36,11 @@ def visible_ticket(request, ticket_id) -> Ticket:
         return selectors.ticket_get(user=request.user, ticket_id=ticket_id)
     except Ticket.DoesNotExist:
         raise Http404("No such ticket.") from None
+
+
+def queue_ordering(queue) -> str:
+    """A queue's default order: the whole list newest first, a working queue by its SLA clock."""
+    return "-created_at" if queue.key == "all" else "sla_due_at"
 
 
 @login_required
@@ -56,20 +60,11 @@ def queue(request, queue_key):
         queryset=selectors.queue_tickets(user=request.user, queue=current, now=now),
         request=request,
     )
-    default_ordering = "-created_at" if current.key == "all" else "sla_due_at"
-    ordering = request.GET.get("ordering", default_ordering)
-    if ordering not in TICKET_ORDERINGS:
-        ordering = default_ordering
-    tickets = ticket_filter.qs if ticket_filter.is_valid() else Ticket.objects.none()
+    page = list_page(request, ticket_filter, orderings=TICKET_ORDERINGS, default_ordering=queue_ordering(current))
     counts = selectors.queue_counts(user=request.user, queues=queues, now=now)
-    context = {
+    context = page | {
         "queue": current,
         "tabs": [(q, counts[q.key]) for q in queues],
-        "filter": ticket_filter,
-        "page": portal_page(tickets, request.GET, ordering=[ordering], page_size=PAGE_SIZE),
-        "count": capped_count(tickets),
-        "ordering": ordering,
-        "query": query_without_cursor(request.GET),
         "can_create": access.can_create_ticket(request.user),
     }
     template = "support/queue.html#results" if request.htmx else "support/queue.html"
