@@ -2,21 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from crm.customers.access import customers_visible_to
-from crm.platform.errors import StaleVersion
-from crm.platform.forms import apply_service_errors
+from crm.platform.forms import write_from_form
 from crm.platform.list_pages import list_page
 from sales import access, selectors, services
 from sales.filters import OPPORTUNITY_ORDERINGS, OpportunityFilter
 from sales.forms import OpportunityForm
 from sales.models import Opportunity
-
-STALE_MESSAGE = "This opportunity was changed while you were editing it. Reload it and try again."
 
 
 def visible_opportunity(request, opportunity_id) -> Opportunity:
@@ -65,11 +62,10 @@ def opportunity_create(request):
         owner_choices=access.owners_assignable_by(request.user) if access.may_name_owner(request.user) else None,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            opportunity = services.opportunity_create(acting_user=request.user, **form.changes())
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
+        opportunity = write_from_form(
+            form, lambda: services.opportunity_create(acting_user=request.user, **form.changes())
+        )
+        if opportunity is not None:
             messages.success(request, f"Opportunity {opportunity.name} created.")
             return redirect("opportunity-detail", opportunity_id=opportunity.pk)
     return render(request, "sales/opportunity_form.html", {"form": form, "opportunity": None})
@@ -88,18 +84,17 @@ def opportunity_edit(request, opportunity_id):
         owner_choices=access.owners_assignable_by(request.user) if may_reassign else None,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.opportunity_update(
+        saved = write_from_form(
+            form,
+            lambda: services.opportunity_update(
                 acting_user=request.user,
                 opportunity=opportunity,
                 expected_version=form.cleaned_data["version"],
                 **form.changes(),
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        except StaleVersion:
-            form.add_error(None, STALE_MESSAGE)
-        else:
+            ),
+            noun="opportunity",
+        )
+        if saved is not None:
             messages.success(request, "Saved.")
             return redirect("opportunity-detail", opportunity_id=opportunity.pk)
     return render(request, "sales/opportunity_form.html", {"form": form, "opportunity": opportunity})

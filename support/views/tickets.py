@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from crm.customers.access import contacts_visible_to, customers_visible_to
 from crm.platform.api.filtering import as_record_id
 from crm.platform.errors import StaleVersion
-from crm.platform.forms import apply_service_errors
+from crm.platform.forms import stale_version_message, write_from_form
 from crm.platform.list_pages import list_page
 from crm.staff.access import can_explain_access
 
@@ -27,7 +27,6 @@ from ..forms import AssignForm, ClaimForm, MessageForm, PriorityForm, StatusForm
 from ..models import Ticket
 from ..services import tickets as services
 
-STALE_MESSAGE = "This ticket was changed in the meantime. The page now shows the latest version."
 REFUSED_MESSAGE = "You may view this ticket but not change it."
 
 
@@ -128,7 +127,7 @@ def _change_ticket(request, ticket_id, form_class, apply, **form_kwargs):
         except ValidationError as refusal:
             error, status = " ".join(refusal.messages), 400
         except StaleVersion:
-            error, status = STALE_MESSAGE, 409
+            error, status = stale_version_message("ticket"), 409
     return _after_change(request, ticket, error=error, status=status)
 
 
@@ -230,15 +229,10 @@ def ticket_message(request, ticket_id):
     if not access.can_change_ticket(request.user, ticket):
         raise PermissionDenied("You may read this ticket but not write in it.")
     form = MessageForm(request.POST)
-    status = 200
-    if form.is_valid():
-        try:
-            services.message_create(acting_user=request.user, ticket=ticket, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-            status = 400
-    else:
-        status = 400
+    written = form.is_valid() and write_from_form(
+        form, lambda: services.message_create(acting_user=request.user, ticket=ticket, **form.cleaned_data)
+    )
+    status = 200 if written else 400
     if status == 200 and not request.htmx:
         return redirect("support-ticket-detail", ticket_id=ticket.pk)
     forms = {} if status == 200 else {"note_form" if form.cleaned_data.get("internal") else "reply_form": form}
@@ -263,11 +257,8 @@ def ticket_create(request):
         teams=access.support_teams() if access.may_choose_team_for_new_ticket(request.user) else None,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            ticket = services.ticket_create(acting_user=request.user, **form.changes())
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
+        ticket = write_from_form(form, lambda: services.ticket_create(acting_user=request.user, **form.changes()))
+        if ticket is not None:
             messages.success(request, f"Ticket #{ticket.pk} opened in the queue of {ticket.team}.")
             return redirect("support-ticket-detail", ticket_id=ticket.pk)
     return render(request, "support/ticket_form.html", {"form": form, "customer": chosen_customer})
