@@ -23,8 +23,6 @@ from . import sessions
 from .access import can_manage_users, can_set_password, can_set_preferences, forget_staff_scope
 from .models import Role, Team, TeamKind, TeamMembership, User
 
-USER_FIELDS = ("username", "email", "first_name", "last_name", "role", "is_active")
-
 
 def _require_admin(acting_user: User) -> None:
     if not can_manage_users(acting_user):

@@ -43,9 +43,12 @@ class OpportunityForm(VersionedForm):
             if self.instance.pk:
                 self.fields["owner"].initial = self.instance.owner_id
         self.order_fields(["customer", "name", "stage", "amount", "expected_close", "probability_override"])
+        # The field's wrapper (templates/crm/_form_fields.html) tells static/js/sales.js when to show it.
+        self.fields["lost_reason"].wrapper_attrs = {"data-shown-when-stage": Stage.LOST.value}
         if not self.shows_lost_reason:
             # Hidden and left out of the post until the stage is "lost" (static/js/sales.js shows it);
             # the service still refuses a lost reason on any other stage.
+            self.fields["lost_reason"].wrapper_attrs["hidden"] = True
             self.fields["lost_reason"].widget.attrs["disabled"] = True
 
     @property

@@ -33,7 +33,6 @@ from accounts.policy import (
     rows_allowed,
 )
 from crm.customers.models import (
-    Activity,
     Contact,
     Customer,
     CustomerGroupObjectPermission,
@@ -339,10 +338,6 @@ def owners_assignable_by(user: User) -> QuerySet[User]:
 
 def contacts_visible_to(user: User) -> QuerySet[Contact]:
     return Contact.objects.filter(customer__in=customers_visible_to(user).values("pk"))
-
-
-def activities_visible_to(user: User) -> QuerySet[Activity]:
-    return Activity.objects.filter(customer__in=customers_visible_to(user).values("pk"))
 
 
 def customer_object_policy() -> ObjectPolicy:

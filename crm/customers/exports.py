@@ -5,7 +5,7 @@ from django.views.decorators.http import require_safe
 
 from crm.customers import selectors
 from crm.customers.filters import CUSTOMER_ORDERINGS, ContactFilter, CustomerFilter
-from crm.platform.exports import column, csv_response, invalid_filters
+from crm.platform.exports import column, filtered_csv
 
 CUSTOMER_COLUMNS = [
     column("id"),
@@ -33,19 +33,24 @@ CONTACT_COLUMNS = [
 @require_safe
 def customer_export(request):
     customer_filter = CustomerFilter(request.GET, queryset=selectors.customer_list(user=request.user), request=request)
-    if not customer_filter.is_valid():
-        return invalid_filters(customer_filter)
-    ordering = request.GET.get("ordering", "name")
-    ordering = ordering if ordering in CUSTOMER_ORDERINGS else "name"
-    rows = customer_filter.qs.order_by(ordering, "id")
-    return csv_response(filename="customers", columns=CUSTOMER_COLUMNS, rows=rows)
+    return filtered_csv(
+        request,
+        customer_filter,
+        filename="customers",
+        columns=CUSTOMER_COLUMNS,
+        orderings=CUSTOMER_ORDERINGS,
+        default_ordering="name",
+    )
 
 
 @login_required
 @require_safe
 def contact_export(request):
     contact_filter = ContactFilter(request.GET, queryset=selectors.contact_list(user=request.user), request=request)
-    if not contact_filter.is_valid():
-        return invalid_filters(contact_filter)
-    rows = contact_filter.qs.order_by("customer__name", "last_name", "first_name", "id")
-    return csv_response(filename="contacts", columns=CONTACT_COLUMNS, rows=rows)
+    return filtered_csv(
+        request,
+        contact_filter,
+        filename="contacts",
+        columns=CONTACT_COLUMNS,
+        default_ordering=("customer__name", "last_name", "first_name", "id"),
+    )

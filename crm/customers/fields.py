@@ -37,6 +37,26 @@ class CustomerNameField(serializers.Field):
         return record.customer.name if customer_is_viewable(record) else None
 
 
+class VisibleCustomerField(serializers.PrimaryKeyRelatedField):
+    """`customer` (written): a customer the writer may view now; the record's own customer also passes, so
+    a record sent back as it was read is accepted (a salesperson's order on a customer since unshared).
+
+    Any other customer the writer may not view is refused exactly like an id that does not exist
+    (400, the same words): it does not exist for them (ACCESS.md, "What a refusal looks like").
+    """
+
+    def get_queryset(self):
+        from crm.customers.access import customers_visible_to  # the policy imports the models this module must not
+        from crm.customers.models import Customer
+
+        visible = customers_visible_to(self.context["request"].user)
+        instance = getattr(self.parent, "instance", None)
+        current_id = getattr(instance, "customer_id", None) if instance is not None else None
+        if current_id is None:
+            return visible
+        return Customer.objects.filter(Q(pk__in=visible.values("pk")) | Q(pk=current_id))
+
+
 class VisibleCustomerFilter(IdFilter):
     """`?customer=7` (or `?customer_owner=3` with `by="owner_id"`): only rows whose customer the reader may view now.
 

@@ -11,7 +11,6 @@ from crm.customers.access import (
     ADMIN_ONLY_CODENAMES,
     CODENAME_OF_LEVEL,
     GRANTABLE_CODENAMES,
-    activities_visible_to,
     can_grant_on_customer,
     contacts_visible_to,
     customers_visible_to,
@@ -124,10 +123,6 @@ def _grant_row(user: User, levels: list[str], grant, holder_type: str) -> Custom
         granted_by_name=granted_by.display_name if granted_by is not None else "",
         revocable=revocable,
     )
-
-
-def activity_list(*, user: User) -> QuerySet[Activity]:
-    return activities_visible_to(user).select_related("author", "customer")
 
 
 def customer_grant_get(*, customer: Customer, grant_id: str):

@@ -18,13 +18,10 @@ from crm.customers.filters import CUSTOMER_ORDERINGS, CustomerFilter
 from crm.customers.forms import ActivityForm, ContactForm, CustomerForm, ReassignForm, ShareForm
 from crm.customers.models import Customer
 from crm.customers.panels import CUSTOMER_PANELS
-from crm.platform.errors import ConcurrentChange, SharedRecordsOwned, StaleVersion
-from crm.platform.forms import apply_service_errors
-from crm.platform.paging import capped_count, portal_page, query_without_cursor
+from crm.platform.errors import SharedRecordsOwned
+from crm.platform.forms import write_from_form
+from crm.platform.list_pages import list_page
 from crm.staff import access as staff_access
-
-PAGE_SIZE = 25
-STALE_MESSAGE = "This record was changed while you were editing it. Reload it and try again."
 
 
 def visible_customer(request, customer_id) -> Customer:
@@ -37,16 +34,7 @@ def visible_customer(request, customer_id) -> Customer:
 @login_required
 def customer_list(request):
     customer_filter = CustomerFilter(request.GET, queryset=selectors.customer_list(user=request.user), request=request)
-    ordering = request.GET.get("ordering", "name")
-    if ordering not in CUSTOMER_ORDERINGS:
-        ordering = "name"
-    customers = customer_filter.qs if customer_filter.is_valid() else Customer.objects.none()
-    context = {
-        "filter": customer_filter,
-        "page": portal_page(customers, request.GET, ordering=[ordering], page_size=PAGE_SIZE),
-        "count": capped_count(customers),
-        "ordering": ordering,
-        "query": query_without_cursor(request.GET),
+    context = list_page(request, customer_filter, orderings=CUSTOMER_ORDERINGS, default_ordering="name") | {
         "can_create": access.can_create_customer(request.user),
     }
     template = "crm/customer_list.html#results" if request.htmx else "crm/customer_list.html"
@@ -81,11 +69,10 @@ def customer_create(request):
     may_pick_owner = access.default_customer_owner(request.user) is None or owner_choices.count() > 1
     form = CustomerForm(request.POST or None, owner_choices=owner_choices if may_pick_owner else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            customer = services.customer_create(acting_user=request.user, **_without_empty_owner(form.changes()))
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
+        customer = write_from_form(
+            form, lambda: services.customer_create(acting_user=request.user, **_without_empty_owner(form.changes()))
+        )
+        if customer is not None:
             messages.success(request, f"Customer {customer.name} created.")
             _warn_of_same_email(request, customer)
             return redirect("customer-detail", customer_id=customer.pk)
@@ -145,18 +132,17 @@ def customer_edit(request, customer_id):
         raise PermissionDenied("You may view this customer but not change it.")
     form = CustomerForm(request.POST or None, instance=customer)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.customer_update(
+        saved = write_from_form(
+            form,
+            lambda: services.customer_update(
                 acting_user=request.user,
                 customer=customer,
                 expected_version=form.cleaned_data["version"],
                 **form.changes(),
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        except StaleVersion:
-            form.add_error(None, STALE_MESSAGE)
-        else:
+            ),
+            noun="customer",
+        )
+        if saved is not None:
             messages.success(request, "Saved.")
             customer.refresh_from_db(fields=["email"])
             _warn_of_same_email(request, customer)
@@ -194,18 +180,17 @@ def customer_reassign(request, customer_id):
         initial={"owner": customer.owner_id, "version": customer.version},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.customer_reassign(
+        reassigned = write_from_form(
+            form,
+            lambda: services.customer_reassign(
                 acting_user=request.user,
                 customer=customer,
                 new_owner=form.cleaned_data["owner"],
                 expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        except StaleVersion:
-            form.add_error(None, STALE_MESSAGE)
-        else:
+            ),
+            noun="customer",
+        )
+        if reassigned is not None:
             messages.success(request, f"{customer.name} now belongs to {form.cleaned_data['owner'].display_name}.")
             return redirect("customer-detail", customer_id=customer.pk)
     return render(request, "crm/customer_reassign.html", {"customer": customer, "form": form})
@@ -221,19 +206,17 @@ def customer_shares(request, customer_id):
     levels = access.share_levels_grantable_by(request.user, customer)
     form = ShareForm(request.POST or None, levels=levels)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.customer_share(
+        shared = write_from_form(
+            form,
+            lambda: services.customer_share(
                 acting_user=request.user,
                 customer=customer,
                 level=form.cleaned_data["level"],
                 user=form.cleaned_data.get("user"),
                 team=form.cleaned_data.get("team"),
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        except ConcurrentChange as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if shared is not None:
             messages.success(request, "Shared.")
             return redirect("customer-shares", customer_id=customer.pk)
     context = {
@@ -330,11 +313,10 @@ def contact_create(request, customer_id):
         raise PermissionDenied("You may view this customer but not change its contacts.")
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_create(acting_user=request.user, customer=customer, **form.changes())
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
+        created = write_from_form(
+            form, lambda: services.contact_create(acting_user=request.user, customer=customer, **form.changes())
+        )
+        if created is not None:
             messages.success(request, "Contact added.")
             return redirect("customer-detail", customer_id=customer.pk)
     return render(request, "crm/contact_form.html", {"form": form, "customer": customer, "contact": None})
@@ -349,18 +331,17 @@ def contact_edit(request, customer_id, contact_id):
         raise PermissionDenied("You may view this customer but not change its contacts.")
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_update(
+        saved = write_from_form(
+            form,
+            lambda: services.contact_update(
                 acting_user=request.user,
                 contact=contact,
                 expected_version=form.cleaned_data["version"],
                 **form.changes(),
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        except StaleVersion:
-            form.add_error(None, STALE_MESSAGE)
-        else:
+            ),
+            noun="contact",
+        )
+        if saved is not None:
             messages.success(request, "Contact saved.")
             return redirect("customer-detail", customer_id=customer.pk)
     return render(request, "crm/contact_form.html", {"form": form, "customer": customer, "contact": contact})

@@ -70,10 +70,6 @@ class ImportJob(models.Model):
         return 0 if not self.total_rows else (100 * self.checked_rows) // self.total_rows
 
     @property
-    def is_finished(self) -> bool:
-        return self.state in (ImportState.DONE, ImportState.FAILED)
-
-    @property
     def in_flight(self) -> bool:
         return self.state in IN_FLIGHT
 

@@ -1,4 +1,5 @@
-"""Reference fields shared by the sales API: each accepts only records the user may use.
+"""Reference fields shared by the sales API: each accepts only records the user may use
+(the customer: crm.customers.fields.VisibleCustomerField).
 
 A reference to a record the user may not view is answered like a reference to no
 record (400), with the same message.
@@ -11,8 +12,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from crm.customers import access as customer_access
-from crm.customers.models import Customer
 from crm.platform.api.serializers import ControlCharactersRefused
 from sales import access
 
@@ -20,17 +19,6 @@ from sales import access
 def _current(serializer_field, attribute: str):
     instance = getattr(serializer_field.parent, "instance", None)
     return getattr(instance, attribute, None) if instance is not None else None
-
-
-class VisibleCustomerField(serializers.PrimaryKeyRelatedField):
-    """A customer the user may view; the record's own customer also passes, so a round trip is accepted."""
-
-    def get_queryset(self):
-        visible = customer_access.customers_visible_to(self.context["request"].user)
-        current_id = _current(self, "customer_id")
-        if current_id is None:
-            return visible
-        return Customer.objects.filter(Q(pk__in=visible.values("pk")) | Q(pk=current_id))
 
 
 class AssignableOwnerField(serializers.PrimaryKeyRelatedField):

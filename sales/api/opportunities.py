@@ -2,7 +2,7 @@
 
 from rest_framework import serializers, viewsets
 
-from crm.customers.fields import CustomerNameField
+from crm.customers.fields import CustomerNameField, VisibleCustomerField
 from crm.platform.api.permissions import PolicyObjectPermission
 from crm.platform.api.serializers import StrictSerializer
 from sales import access, selectors
@@ -10,7 +10,7 @@ from sales.filters import OpportunityFilter
 from sales.models import Opportunity
 from sales.services import opportunities as services
 
-from .fields import AssignableOwnerField, VisibleCustomerField
+from .fields import AssignableOwnerField
 
 OPPORTUNITY_INPUTS = {"customer", "name", "stage", "amount", "expected_close", "probability_override", "lost_reason"}
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from rest_framework import serializers, viewsets
 
-from crm.customers.fields import CustomerNameField
+from crm.customers.fields import CustomerNameField, VisibleCustomerField
 from crm.platform.api.permissions import PolicyObjectPermission
 from crm.platform.api.serializers import StrictSerializer
 from sales import access, selectors
@@ -12,7 +12,7 @@ from sales.filters import OrderFilter
 from sales.models import MONEY, Order, OrderStatus
 from sales.services import orders as services
 
-from .fields import AssignableOwnerField, StrictNestedSerializer, VisibleCustomerField, VisibleProductField
+from .fields import AssignableOwnerField, StrictNestedSerializer, VisibleProductField
 
 UNIT_PRICE_IS_CAPTURED = "unit_price is read-only: the product's price is captured when the line is added."
 

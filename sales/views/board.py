@@ -21,7 +21,7 @@ from sales.forms import MoveForm
 from sales.models import Stage
 from sales.services import opportunities as services
 
-from .lookup import require_pipeline, visible_opportunity
+from .opportunities import require_pipeline, visible_opportunity
 
 
 @login_required

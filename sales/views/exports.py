@@ -7,11 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.views.decorators.http import require_safe
 
 from crm.customers.access import customer_name_shown
-from crm.platform.exports import Column, column, csv_response, invalid_filters
+from crm.platform.exports import Column, column, filtered_csv
 from sales import selectors
 from sales.filters import OPPORTUNITY_ORDERINGS, ORDER_ORDERINGS, OpportunityFilter, OrderFilter
 
-from .lookup import filtered_rows, require_pipeline
+from .opportunities import require_pipeline
 
 OPPORTUNITY_COLUMNS = [
     column("id"),
@@ -46,19 +46,25 @@ def opportunity_export(request):
     opportunity_filter = OpportunityFilter(
         request.GET, queryset=selectors.opportunity_list(user=request.user), request=request
     )
-    if not opportunity_filter.is_valid():
-        return invalid_filters(opportunity_filter)
-    rows, _ = filtered_rows(
-        request, opportunity_filter, orderings=OPPORTUNITY_ORDERINGS, default_ordering="-updated_at"
+    return filtered_csv(
+        request,
+        opportunity_filter,
+        filename="opportunities",
+        columns=OPPORTUNITY_COLUMNS,
+        orderings=OPPORTUNITY_ORDERINGS,
+        default_ordering="-updated_at",
     )
-    return csv_response(filename="opportunities", columns=OPPORTUNITY_COLUMNS, rows=rows)
 
 
 @login_required
 @require_safe
 def order_export(request):
     order_filter = OrderFilter(request.GET, queryset=selectors.order_list(user=request.user), request=request)
-    if not order_filter.is_valid():
-        return invalid_filters(order_filter)
-    rows, _ = filtered_rows(request, order_filter, orderings=ORDER_ORDERINGS, default_ordering="-created_at")
-    return csv_response(filename="orders", columns=ORDER_COLUMNS, rows=rows)
+    return filtered_csv(
+        request,
+        order_filter,
+        filename="orders",
+        columns=ORDER_COLUMNS,
+        orderings=ORDER_ORDERINGS,
+        default_ordering="-created_at",
+    )

@@ -2,21 +2,32 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from crm.customers.access import customers_visible_to
-from crm.platform.errors import StaleVersion
-from crm.platform.forms import apply_service_errors
+from crm.platform.forms import write_from_form
+from crm.platform.list_pages import list_page
 from sales import access, selectors
 from sales.filters import OPPORTUNITY_ORDERINGS, OpportunityFilter
 from sales.forms import OpportunityForm
+from sales.models import Opportunity
 from sales.services import opportunities as services
 
-from .lookup import filtered_page, require_pipeline, visible_opportunity
 
-STALE_MESSAGE = "This opportunity was changed while you were editing it. Reload it and try again."
+def visible_opportunity(request, opportunity_id) -> Opportunity:
+    try:
+        return selectors.opportunity_get(user=request.user, opportunity_id=opportunity_id)
+    except Opportunity.DoesNotExist:
+        raise Http404("No such opportunity.") from None
+
+
+def require_pipeline(request) -> None:
+    """Pipeline pages (the board, opportunities and their export) do not exist for support users."""
+    if not access.sees_pipeline(request.user):
+        raise Http404("No such page.")
 
 
 @login_required
@@ -25,7 +36,7 @@ def opportunity_list(request):
     opportunity_filter = OpportunityFilter(
         request.GET, queryset=selectors.opportunity_list(user=request.user), request=request
     )
-    context = filtered_page(
+    context = list_page(
         request, opportunity_filter, orderings=OPPORTUNITY_ORDERINGS, default_ordering="-updated_at"
     ) | {"can_create": access.can_create_opportunity(request.user)}
     template = "sales/opportunity_list.html#results" if request.htmx else "sales/opportunity_list.html"
@@ -52,11 +63,10 @@ def opportunity_create(request):
         owner_choices=access.owners_assignable_by(request.user) if access.may_name_owner(request.user) else None,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            opportunity = services.opportunity_create(acting_user=request.user, **form.changes())
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
+        opportunity = write_from_form(
+            form, lambda: services.opportunity_create(acting_user=request.user, **form.changes())
+        )
+        if opportunity is not None:
             messages.success(request, f"Opportunity {opportunity.name} created.")
             return redirect("opportunity-detail", opportunity_id=opportunity.pk)
     return render(request, "sales/opportunity_form.html", {"form": form, "opportunity": None})
@@ -75,18 +85,17 @@ def opportunity_edit(request, opportunity_id):
         owner_choices=access.owners_assignable_by(request.user) if may_reassign else None,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.opportunity_update(
+        saved = write_from_form(
+            form,
+            lambda: services.opportunity_update(
                 acting_user=request.user,
                 opportunity=opportunity,
                 expected_version=form.cleaned_data["version"],
                 **form.changes(),
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        except StaleVersion:
-            form.add_error(None, STALE_MESSAGE)
-        else:
+            ),
+            noun="opportunity",
+        )
+        if saved is not None:
             messages.success(request, "Saved.")
             return redirect("opportunity-detail", opportunity_id=opportunity.pk)
     return render(request, "sales/opportunity_form.html", {"form": form, "opportunity": opportunity})

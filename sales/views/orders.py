@@ -9,12 +9,14 @@ editor showed: a stale one answers 409 with the current order, and writes nothin
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crm.customers.access import customers_visible_to
 from crm.platform.errors import StaleVersion
-from crm.platform.forms import apply_service_errors
+from crm.platform.forms import stale_version_message, write_from_form
+from crm.platform.list_pages import list_page
 from crm.platform.records import other_changer_name
 from sales import access, selectors
 from sales.filters import ORDER_ORDERINGS, OrderFilter
@@ -26,12 +28,9 @@ from sales.forms import (
     ReassignForm,
     VersionForm,
 )
-from sales.models import ORDER_TRANSITIONS, OrderStatus
+from sales.models import ORDER_TRANSITIONS, Order, OrderStatus
 from sales.services import orders as services
 
-from .lookup import filtered_page, visible_order
-
-STALE_MESSAGE = "{changed} meanwhile; this is the current order. Your change was not saved."
 TRANSITION_LABELS = {
     OrderStatus.PLACED: "Place order",
     OrderStatus.SHIPPED: "Mark as shipped",
@@ -39,10 +38,17 @@ TRANSITION_LABELS = {
 }
 
 
+def visible_order(request, order_id) -> Order:
+    try:
+        return selectors.order_get(user=request.user, order_id=order_id)
+    except Order.DoesNotExist:
+        raise Http404("No such order.") from None
+
+
 @login_required
 def order_list(request):
     order_filter = OrderFilter(request.GET, queryset=selectors.order_list(user=request.user), request=request)
-    context = filtered_page(request, order_filter, orderings=ORDER_ORDERINGS, default_ordering="-created_at") | {
+    context = list_page(request, order_filter, orderings=ORDER_ORDERINGS, default_ordering="-created_at") | {
         "can_create": access.can_create_order(request.user),
     }
     template = "sales/order_list.html#results" if request.htmx else "sales/order_list.html"
@@ -61,11 +67,8 @@ def order_create(request):
         owner_choices=access.owners_assignable_by(request.user) if access.may_name_owner(request.user) else None,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            order = services.order_create(acting_user=request.user, **form.changes())
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
+        order = write_from_form(form, lambda: services.order_create(acting_user=request.user, **form.changes()))
+        if order is not None:
             messages.success(request, "Draft order created: add its lines, then place it.")
             return redirect("order-detail", order_id=order.pk)
     return render(request, "sales/order_form.html", {"form": form})
@@ -130,9 +133,8 @@ def _run_order_change(request, order_id, change, form):
         change(order, form.cleaned_data["version"], form.cleaned_data)
     except StaleVersion:
         current = visible_order(request, order_id)
-        who = other_changer_name(current, reader=request.user)
-        changed = f"{who} changed this order" if who else "This order changed"
-        return _editor_answer(request, order_id, status=409, notice=STALE_MESSAGE.format(changed=changed))
+        notice = stale_version_message("order", changer=other_changer_name(current, reader=request.user))
+        return _editor_answer(request, order_id, status=409, notice=notice)
     except ValidationError as error:
         return _editor_answer(request, order_id, status=400, notice=" ".join(error.messages))
     return _editor_answer(request, order_id)
@@ -208,7 +210,7 @@ def order_reassign(request, order_id):
             expected_version=form.cleaned_data["version"],
         )
     except (ValidationError, StaleVersion) as error:
-        message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        message = " ".join(error.messages) if isinstance(error, ValidationError) else stale_version_message("order")
         return render(request, "sales/order_detail.html", editor_context(request, order, notice=message), status=400)
     messages.success(request, f"The order now belongs to {form.cleaned_data['owner'].display_name}.")
     return redirect("order-detail", order_id=order.pk)

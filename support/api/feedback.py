@@ -2,8 +2,7 @@
 
 from rest_framework import serializers, viewsets
 
-from crm.customers.access import customers_visible_to
-from crm.customers.fields import CustomerNameField
+from crm.customers.fields import CustomerNameField, VisibleCustomerField
 from crm.platform.api.permissions import PolicyObjectPermission
 from crm.platform.api.serializers import StrictSerializer
 
@@ -11,11 +10,6 @@ from .. import access, selectors
 from ..filters import FeedbackFilter
 from ..models import Feedback
 from ..services import feedback as services
-
-
-class VisibleCustomerField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return customers_visible_to(self.context["request"].user)
 
 
 class VisibleTicketField(serializers.PrimaryKeyRelatedField):

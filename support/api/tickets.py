@@ -3,8 +3,8 @@
 from django.shortcuts import get_object_or_404
 from rest_framework import mixins, serializers, viewsets
 
-from crm.customers.access import contacts_visible_to, customers_visible_to
-from crm.customers.fields import CustomerNameField
+from crm.customers.access import contacts_visible_to
+from crm.customers.fields import CustomerNameField, VisibleCustomerField
 from crm.platform.api.permissions import PolicyObjectPermission
 from crm.platform.api.serializers import StrictSerializer
 
@@ -12,13 +12,6 @@ from .. import access, selectors
 from ..filters import TICKET_ORDERINGS, TicketFilter
 from ..models import Ticket, TicketMessage, TicketStatus
 from ..services import tickets as services
-
-
-class VisibleCustomerField(serializers.PrimaryKeyRelatedField):
-    """A customer the user may not view is answered like no customer."""
-
-    def get_queryset(self):
-        return customers_visible_to(self.context["request"].user)
 
 
 class VisibleContactField(serializers.PrimaryKeyRelatedField):

@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from crm.customers.access import customer_name_shown
-from crm.platform.exports import Column, column, csv_response, invalid_filters
+from crm.platform.exports import Column, column, filtered_csv
 
 from .. import selectors
 from ..filters import TICKET_ORDERINGS, FeedbackFilter, TicketFilter
+from .feedback import FEEDBACK_ORDERING
+from .tickets import queue_ordering
 
 TICKET_COLUMNS = [
     column("id"),
@@ -50,14 +52,13 @@ def queue_export(request, queue_key):
     if queue is None:
         raise Http404("No such queue.")
     tickets = selectors.queue_tickets(user=request.user, queue=queue, now=timezone.now())
-    ticket_filter = TicketFilter(request.GET, queryset=tickets, request=request)
-    if not ticket_filter.is_valid():
-        return invalid_filters(ticket_filter)
-    default_ordering = "-created_at" if queue.key == "all" else "sla_due_at"
-    ordering = request.GET.get("ordering", default_ordering)
-    ordering = ordering if ordering in TICKET_ORDERINGS else default_ordering
-    return csv_response(
-        filename=f"tickets-{queue.key}", columns=TICKET_COLUMNS, rows=ticket_filter.qs.order_by(ordering, "id")
+    return filtered_csv(
+        request,
+        TicketFilter(request.GET, queryset=tickets, request=request),
+        filename=f"tickets-{queue.key}",
+        columns=TICKET_COLUMNS,
+        orderings=TICKET_ORDERINGS,
+        default_ordering=queue_ordering(queue),
     )
 
 
@@ -65,7 +66,6 @@ def queue_export(request, queue_key):
 @require_safe
 def feedback_export(request):
     feedback_filter = FeedbackFilter(request.GET, queryset=selectors.feedback_list(user=request.user), request=request)
-    if not feedback_filter.is_valid():
-        return invalid_filters(feedback_filter)
-    rows = feedback_filter.qs.order_by("-created_at", "-id")
-    return csv_response(filename="feedback", columns=FEEDBACK_COLUMNS, rows=rows)
+    return filtered_csv(
+        request, feedback_filter, filename="feedback", columns=FEEDBACK_COLUMNS, default_ordering=FEEDBACK_ORDERING
+    )

@@ -2,36 +2,30 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from crm.customers.access import customers_visible_to
 from crm.platform.api.filtering import as_record_id
-from crm.platform.exports import export_query
-from crm.platform.forms import apply_service_errors
-from crm.platform.paging import capped_count, portal_page
+from crm.platform.forms import write_from_form
+from crm.platform.list_pages import filtered_rows, list_page
 
 from .. import access, selectors
 from ..filters import FeedbackFilter
 from ..forms import FeedbackForm
-from ..models import Feedback, Ticket
+from ..models import Ticket
 from ..services import feedback as services
 
-PAGE_SIZE = 25
+FEEDBACK_ORDERING = "-created_at"  # newest first; the list offers no other order
 
 
 @login_required
 def feedback_list(request):
     feedback_filter = FeedbackFilter(request.GET, queryset=selectors.feedback_list(user=request.user), request=request)
-    feedback = feedback_filter.qs if feedback_filter.is_valid() else Feedback.objects.none()
-    context = {
-        "filter": feedback_filter,
-        "summary": selectors.feedback_summary(feedback),
-        "page": portal_page(feedback, request.GET, ordering=["-created_at", "-id"], page_size=PAGE_SIZE),
-        "count": capped_count(feedback),
-        "query": export_query(request),
+    context = list_page(request, feedback_filter, default_ordering=FEEDBACK_ORDERING) | {
+        "summary": selectors.feedback_summary(filtered_rows(feedback_filter)),
     }
     return render(request, "support/feedback_list.html", context)
 
@@ -51,11 +45,10 @@ def feedback_create(request):
     if ticket is not None and not access.can_record_feedback(request.user, ticket.customer, ticket):
         raise PermissionDenied("You may not record feedback for this customer.")
     if request.method == "POST" and form.is_valid():
-        try:
-            services.feedback_create(acting_user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
+        feedback = write_from_form(
+            form, lambda: services.feedback_create(acting_user=request.user, **form.cleaned_data)
+        )
+        if feedback is not None:
             messages.success(request, "Feedback recorded.")
             return (
                 redirect("support-ticket-detail", ticket_id=ticket.pk) if ticket else redirect("support-feedback-list")

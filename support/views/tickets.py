@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from crm.customers.access import contacts_visible_to, customers_visible_to
 from crm.platform.api.filtering import as_record_id
 from crm.platform.errors import StaleVersion
-from crm.platform.forms import apply_service_errors
-from crm.platform.paging import capped_count, portal_page, query_without_cursor
+from crm.platform.forms import stale_version_message, write_from_form
+from crm.platform.list_pages import list_page
 from crm.staff.access import can_explain_access
 
 from .. import access, selectors
@@ -27,8 +27,6 @@ from ..forms import AssignForm, ClaimForm, MessageForm, PriorityForm, StatusForm
 from ..models import Ticket
 from ..services import tickets as services
 
-PAGE_SIZE = 25
-STALE_MESSAGE = "This ticket was changed in the meantime. The page now shows the latest version."
 REFUSED_MESSAGE = "You may view this ticket but not change it."
 
 
@@ -37,6 +35,11 @@ def visible_ticket(request, ticket_id) -> Ticket:
         return selectors.ticket_get(user=request.user, ticket_id=ticket_id)
     except Ticket.DoesNotExist:
         raise Http404("No such ticket.") from None
+
+
+def queue_ordering(queue) -> str:
+    """A queue's default order: the whole list newest first, a working queue by its SLA clock."""
+    return "-created_at" if queue.key == "all" else "sla_due_at"
 
 
 @login_required
@@ -56,20 +59,11 @@ def queue(request, queue_key):
         queryset=selectors.queue_tickets(user=request.user, queue=current, now=now),
         request=request,
     )
-    default_ordering = "-created_at" if current.key == "all" else "sla_due_at"
-    ordering = request.GET.get("ordering", default_ordering)
-    if ordering not in TICKET_ORDERINGS:
-        ordering = default_ordering
-    tickets = ticket_filter.qs if ticket_filter.is_valid() else Ticket.objects.none()
+    page = list_page(request, ticket_filter, orderings=TICKET_ORDERINGS, default_ordering=queue_ordering(current))
     counts = selectors.queue_counts(user=request.user, queues=queues, now=now)
-    context = {
+    context = page | {
         "queue": current,
         "tabs": [(q, counts[q.key]) for q in queues],
-        "filter": ticket_filter,
-        "page": portal_page(tickets, request.GET, ordering=[ordering], page_size=PAGE_SIZE),
-        "count": capped_count(tickets),
-        "ordering": ordering,
-        "query": query_without_cursor(request.GET),
         "can_create": access.can_create_ticket(request.user),
     }
     template = "support/queue.html#results" if request.htmx else "support/queue.html"
@@ -133,7 +127,7 @@ def _change_ticket(request, ticket_id, form_class, apply, **form_kwargs):
         except ValidationError as refusal:
             error, status = " ".join(refusal.messages), 400
         except StaleVersion:
-            error, status = STALE_MESSAGE, 409
+            error, status = stale_version_message("ticket"), 409
     return _after_change(request, ticket, error=error, status=status)
 
 
@@ -235,15 +229,10 @@ def ticket_message(request, ticket_id):
     if not access.can_change_ticket(request.user, ticket):
         raise PermissionDenied("You may read this ticket but not write in it.")
     form = MessageForm(request.POST)
-    status = 200
-    if form.is_valid():
-        try:
-            services.message_create(acting_user=request.user, ticket=ticket, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-            status = 400
-    else:
-        status = 400
+    written = form.is_valid() and write_from_form(
+        form, lambda: services.message_create(acting_user=request.user, ticket=ticket, **form.cleaned_data)
+    )
+    status = 200 if written else 400
     if status == 200 and not request.htmx:
         return redirect("support-ticket-detail", ticket_id=ticket.pk)
     forms = {} if status == 200 else {"note_form" if form.cleaned_data.get("internal") else "reply_form": form}
@@ -269,11 +258,8 @@ def ticket_create(request):
         teams=access.support_teams() if queue.choosable else None,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            ticket = services.ticket_create(acting_user=request.user, **form.changes())
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
+        ticket = write_from_form(form, lambda: services.ticket_create(acting_user=request.user, **form.changes()))
+        if ticket is not None:
             messages.success(request, f"Ticket #{ticket.pk} opened in the queue of {ticket.team}.")
             return redirect("support-ticket-detail", ticket_id=ticket.pk)
     return render(request, "support/ticket_form.html", {"form": form, "customer": chosen_customer})

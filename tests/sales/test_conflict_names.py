@@ -62,7 +62,10 @@ def test_a_stale_order_change_after_ones_own_change_names_nobody(portal, request
 
     assert stale.status_code == 409
     notice = stale.content.decode()
-    assert "This order changed meanwhile; this is the current order. Your change was not saved." in notice
+    assert (
+        "This order was changed while you were editing it; your change was not saved. Reload it and try again."
+        in notice
+    )
     assert f"{changer.display_name} changed" not in notice
     order.refresh_from_db()
     assert (order.status, order.version, order.lines.get().quantity) == (OrderStatus.DRAFT, 2, 4)
@@ -76,6 +79,9 @@ def test_a_stale_order_change_after_someone_elses_change_names_them(portal, sale
     stale = htmx_post(client, f"/sales/orders/{order.pk}/status/", {"status": "placed", "version": 1})
 
     assert stale.status_code == 409
-    assert f"{sales_manager.display_name} changed this order meanwhile" in stale.content.decode()
+    assert (
+        f"{sales_manager.display_name} changed this order while you were editing it; your change was not saved."
+        in stale.content.decode()
+    )
     order.refresh_from_db()
     assert (order.status, order.version) == (OrderStatus.DRAFT, 2)

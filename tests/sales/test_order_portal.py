@@ -103,7 +103,7 @@ class TestEditor:
         response = post(manager, f"/sales/orders/{draft.pk}/status/", {"status": "cancelled", "version": 1})
         assert response.status_code == 409
         page = response.content.decode()
-        assert f"{sales_rep.display_name} changed this order meanwhile" in page
+        assert f"{sales_rep.display_name} changed this order while you were editing it" in page
         assert total_shown(page) == "20.09 EUR"
         draft.refresh_from_db()
         assert (draft.status, draft.version) == (OrderStatus.DRAFT, 2)

@@ -82,7 +82,10 @@ def test_a_stale_opportunity_form_is_refused(portal, sales_rep, customer):
     )
     response = client.post(f"/sales/opportunities/{opportunity.pk}/edit/", {**data, "name": "Second", "version": 1})
     assert response.status_code == 200
-    assert "This opportunity was changed while you were editing it" in response.content.decode()
+    assert (
+        "This opportunity was changed while you were editing it; your change was not saved. Reload it and try again."
+        in response.content.decode()
+    )
     opportunity.refresh_from_db()
     assert opportunity.name == "First"
 

@@ -97,7 +97,10 @@ def test_a_stale_change_answers_409_with_the_latest_version(portal, support_rep,
     )
     response = client.post(f"/support/tickets/{ticket.pk}/status/", {"status": "open", "version": 1}, **HTMX)
     assert response.status_code == 409
-    assert "This ticket was changed in the meantime" in response.content.decode()
+    assert (
+        "This ticket was changed while you were editing it; your change was not saved. Reload it and try again."
+        in response.content.decode()
+    )
     assert 'data-version="2"' in response.content.decode()
     assert Ticket.objects.get(pk=ticket.pk).status == "new"
 

@@ -49,10 +49,6 @@ def acting_as(user, *, via: str) -> AbstractContextManager[None]:
     return _acting(Actor(via=via, user=lambda: user, correlation_id=uuid.uuid4().hex))
 
 
-def as_system() -> AbstractContextManager[None]:
-    return _acting(Actor(via=AuditVia.SYSTEM, user=_nobody, correlation_id=uuid.uuid4().hex))
-
-
 def _door(path: str) -> str:
     if path.startswith("/api/"):
         return AuditVia.API

@@ -65,7 +65,10 @@ class TestEdit:
         assert client.post(f"/customers/{customer.pk}/edit/", {"name": "First", "version": 1}).status_code == 302
         response = client.post(f"/customers/{customer.pk}/edit/", {"name": "Second", "version": 1})
         assert response.status_code == 200
-        assert "This record was changed while you were editing it" in response.content.decode()
+        assert (
+            "This customer was changed while you were editing it; your change was not saved. Reload it and try again."
+            in response.content.decode()
+        )
         customer.refresh_from_db()
         assert (customer.name, customer.version) == ("First", 2)
 

@@ -59,7 +59,9 @@ def test_a_ticket_change_stale_after_ones_own_names_nobody(portal, request, reco
 
     assert stale.status_code == 409
     page = stale.content.decode()
-    assert "This ticket was changed in the meantime. The page now shows the latest version." in page
+    assert (
+        "This ticket was changed while you were editing it; your change was not saved. Reload it and try again." in page
+    )
     assert "omeone else" not in page
     ticket.refresh_from_db()
     assert (ticket.status, ticket.priority, ticket.version) == (TicketStatus.PENDING, TicketPriority.NORMAL, 2)
@@ -79,7 +81,10 @@ def test_a_customer_edit_stale_after_ones_own_names_nobody(portal, request, reco
 
     assert stale.status_code == 200
     page = stale.content.decode()
-    assert "This record was changed while you were editing it. Reload it and try again." in page
+    assert (
+        "This customer was changed while you were editing it; your change was not saved. Reload it and try again."
+        in page
+    )
     assert "omeone else" not in page
     customer.refresh_from_db()
     assert (customer.name, customer.version) == ("Acme One", 2)
