@@ -1,10 +1,12 @@
 """What the services of opportunities and orders share: who owns a new record, on which customer,
-and which fields a caller may set."""
+which fields a caller may set, and handing records over to another owner."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, QuerySet
 
 from accounts.models import User
 from crm.customers.models import Customer
+from crm.platform.audit.bulk import reassign_and_record
 
 from .. import access
 
@@ -38,3 +40,11 @@ def settable(values: dict, allowed: frozenset[str]) -> dict:
     if unknown:
         raise ValidationError({name: ["This field cannot be set here."] for name in sorted(unknown)})
     return values
+
+
+def hand_over(records: QuerySet, *, acting_user: User, to_user: User, now) -> int:
+    """`records` become `to_user`'s, each with an audit entry and a new version (an edit based on
+    the record as it was is refused as stale). Answers how many moved."""
+    return reassign_and_record(
+        records, field="owner", to=to_user, version=F("version") + 1, updated_at=now, updated_by=acting_user
+    )

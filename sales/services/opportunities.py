@@ -10,17 +10,15 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
 from crm.customers.models import Customer
-from crm.platform.audit.bulk import reassign_and_record
 from crm.platform.records import lock_for_change, save_new_version
 
 from .. import access
 from ..models import CLOSED_STAGES, Opportunity, Stage
-from ._records import check_assignable, check_customer_for_new_record, owner_for_new_record, settable
+from ._records import check_assignable, check_customer_for_new_record, hand_over, owner_for_new_record, settable
 
 OPPORTUNITY_FIELDS = frozenset({"name", "amount", "expected_close", "probability_override", "lost_reason"})
 
@@ -131,14 +129,7 @@ def opportunities_reassign_owner(
     """
     owned = Opportunity.objects.filter(owner=from_user)
     moving = owned if include_closed else owned.exclude(stage__in=CLOSED_STAGES)
-    return reassign_and_record(
-        moving,
-        field="owner",
-        to=to_user,
-        version=F("version") + 1,
-        updated_at=now,
-        updated_by=acting_user,
-    )
+    return hand_over(moving, acting_user=acting_user, to_user=to_user, now=now)
 
 
 @transaction.atomic
@@ -149,11 +140,9 @@ def opportunities_hand_over(*, acting_user: User, customer: Customer, owner_ids,
     would lose the customer; crm has checked who acts. Each gets an audit entry and a new version.
     Answers how many moved.
     """
-    return reassign_and_record(
+    return hand_over(
         Opportunity.objects.filter(customer=customer, owner_id__in=owner_ids),
-        field="owner",
-        to=to_user,
-        version=F("version") + 1,
-        updated_at=now,
-        updated_by=acting_user,
+        acting_user=acting_user,
+        to_user=to_user,
+        now=now,
     )

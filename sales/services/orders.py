@@ -13,17 +13,15 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
 from crm.customers.models import Customer
-from crm.platform.audit.bulk import reassign_and_record
 from crm.platform.records import lock_for_change, save_new_version
 
 from .. import access
 from ..models import ORDER_TRANSITIONS, ZERO, Order, OrderLine, OrderStatus, Product
-from ._records import check_assignable, check_customer_for_new_record, owner_for_new_record
+from ._records import check_assignable, check_customer_for_new_record, hand_over, owner_for_new_record
 
 ORDER_TOTAL_LIMIT = Decimal("1e14")  # what Order.total (16 digits, 2 decimals) can hold
 
@@ -244,11 +242,9 @@ def orders_hand_over(*, acting_user: User, customer: Customer, owner_ids, to_use
     would lose the customer; crm has checked who acts. Each gets an audit entry and a new version.
     Answers how many moved.
     """
-    return reassign_and_record(
+    return hand_over(
         Order.objects.filter(customer=customer, owner_id__in=owner_ids),
-        field="owner",
-        to=to_user,
-        version=F("version") + 1,
-        updated_at=now,
-        updated_by=acting_user,
+        acting_user=acting_user,
+        to_user=to_user,
+        now=now,
     )
