@@ -4,7 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 # python3.12 itself, wherever it lives (pyenv's shim fails when 3.12 is not the active version).
 PYTHON312 := $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12; do $$p -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && { echo $$p; break; }; done)
-PYTEST_ARGS ?=
+# Every core the machine has (pytest-xdist); tests that share one resource run in one worker (--dist loadgroup).
+PYTEST_ARGS ?= -n auto --dist loadgroup
 
 .PHONY: run test install browser clean
 
